@@ -1,0 +1,135 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mgm - build, test and install.
+#
+#   make                 module (against KDIR), library, tools, selftests
+#   make check           everything above, lint, then every selftest in a VM
+#   make check-debug     the same under a debug kernel (KASAN, lockdep, ...)
+#   make demo            the product end to end in a VM
+#   make bench           benchmarks side by side in a VM
+#   make deps            install what a fresh Debian 12 machine lacks (root)
+#   make install         library, headers, tools, man pages, module
+#
+# KDIR defaults to the headers of the Debian kernel the VM boots; on a real
+# host pass KDIR=/lib/modules/$(uname -r)/build.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := $(TOP)/build
+
+VM_KVER ?= $(shell $(TOP)/tools/vm-kernel-version 2>/dev/null)
+ifeq ($(origin KDIR),undefined)
+KDIR := /usr/src/linux-headers-$(VM_KVER)
+FLAVOR ?= stock
+MODULE_WERROR ?= 1
+else
+FLAVOR ?= host
+MODULE_WERROR ?= 0
+endif
+KMOD := $(B)/kmod-$(FLAVOR)
+
+LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
+LINUX_TOP := linux-source-6.1
+
+CC := gcc
+CXX := g++
+OPT ?= -O2 -g
+WARN := -Wall -Wextra -Werror
+# The library and tools are C11; the kselftest harness needs GNU C.
+LIB_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi -I$(TOP)/lib
+# The harness has unused parameters by design.
+TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter \
+	-I$(TOP)/uapi \
+	-I$(TOP)/lib -I$(B)/linux/tools/testing/selftests -I$(TOP)/selftests
+# Guest programs are static: the VM has no C library.
+STATIC := -static -pthread
+
+.PHONY: all module lib tools selftests guest check check-debug demo bench \
+	deps lint checkpatch sparse clean module-debug
+
+all: module lib tools selftests guest
+
+# --- dependencies ------------------------------------------------------------
+DEPS_PKGS := qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
+	busybox-static cpio linux-source-6.1 gcc gcc-multilib g++ make sparse \
+	flex bison libelf-dev libssl-dev bc dwarves xz-utils kmod pkg-config \
+	iproute2 jq python3
+
+deps:
+	@missing=$$(for p in $(DEPS_PKGS); do \
+		dpkg-query -W -f '$${db:Status-Status}\n' $$p 2>/dev/null | \
+			grep -qx installed || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing" $$missing; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -q --no-install-recommends $$missing; \
+	else \
+		echo "deps: all installed"; \
+	fi
+
+# --- files taken from the kernel source tarball at build time ---------------
+LINUX_FILES := tools/testing/selftests/kselftest_harness.h \
+	tools/testing/selftests/kselftest.h \
+	scripts/checkpatch.pl scripts/spelling.txt \
+	scripts/const_structs.checkpatch
+$(B)/linux/.done:
+	@test -r $(LINUX_SOURCE) || { echo "no $(LINUX_SOURCE): run 'make deps'"; exit 1; }
+	rm -rf $(B)/linux && mkdir -p $(B)/linux
+	tar -xJf $(LINUX_SOURCE) -C $(B)/linux --strip-components=1 \
+		$(addprefix $(LINUX_TOP)/,$(LINUX_FILES))
+	touch $@
+
+# --- the kernel module ----------------------------------------------------------
+# Kbuild builds in the source directory, so each kernel gets its own copy of
+# the sources (build/kmod-<flavor>) and the stock and debug builds coexist.
+MODULE_SRCS := Kbuild $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
+KBUILD_ARGS := W=1 $(if $(filter 1,$(MODULE_WERROR)),KCFLAGS=-Werror)
+
+module: $(KMOD)/mgm.ko
+
+$(KMOD)/mgm.ko: $(MODULE_SRCS)
+	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR): run 'make deps' or pass KDIR="; exit 1; }
+	mkdir -p $(KMOD)
+	cp -a --parents $(MODULE_SRCS) $(KMOD)/
+	$(MAKE) -C $(KDIR) M=$(KMOD) $(KBUILD_ARGS) modules
+
+module-debug:
+	$(MAKE) module KDIR=$$(tools/debug-kernel) FLAVOR=debug MODULE_WERROR=1
+
+# --- lint: checkpatch --strict and sparse ------------------------------------
+checkpatch: $(B)/linux/.done
+	perl $(B)/linux/scripts/checkpatch.pl --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG \
+		-f $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
+
+sparse: $(KMOD)/mgm.ko
+	touch $(KMOD)/module/*.c
+	$(MAKE) -C $(KDIR) M=$(KMOD) $(KBUILD_ARGS) C=2 modules 2>&1 | \
+		tee $(B)/sparse.log
+	@! grep -E 'warning:|error:' $(B)/sparse.log
+
+lint: checkpatch sparse
+
+# --- userspace ---------------------------------------------------------------------
+include lib/lib.mk
+include tools/tools.mk
+include selftests/selftests.mk
+
+# Files the VM gets besides the module: see tools/vm-run.
+guest: selftests tools
+	rm -rf $(B)/guest
+	mkdir -p $(B)/guest/selftests $(B)/guest/usr/bin
+	cp $(SELFTEST_BINS) $(B)/guest/selftests/
+	cp tools/run-selftests $(GUEST_TOOLS) $(B)/guest/usr/bin/
+
+# --- tests -------------------------------------------------------------------------
+VM_RUN := $(TOP)/tools/vm-run
+
+check: deps
+	$(MAKE) all lint
+	@set -o pipefail; $(VM_RUN) --timeout 1500 -- run-selftests 2>&1 | \
+		tee $(B)/check.log; rc=$${PIPESTATUS[0]}; \
+		tools/selftest-summary $(B)/check.log $$rc
+
+clean:
+	rm -rf $(B)

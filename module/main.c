@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm: module init/exit, the /dev/mgm misc device, its file operations and
+ * the ioctl dispatch table.
+ *
+ * Dispatch follows drm_ioctl(): one table row per command, looked up by
+ * _IOC_NR; the argument struct is copied in once and out once here, so the
+ * handlers work on kernel memory and only touch user memory through the
+ * buffers their struct points to. The struct size encoded in the command
+ * number is the caller's: shorter structs (older callers) are zero-extended,
+ * longer ones (newer callers) must have zero in the fields this module does
+ * not know.
+ */
+#include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/nospec.h>
+#include <linux/nsproxy.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <net/net_namespace.h>
+#include "mgm.h"
+
+unsigned int mgm_max_entries = 1U << 21;
+module_param_named(max_entries, mgm_max_entries, uint, 0444);
+MODULE_PARM_DESC(max_entries, "(S,G) entries per network namespace (default 2097152)");
+
+unsigned int mgm_max_memberships = 1U << 22;
+module_param_named(max_memberships, mgm_max_memberships, uint, 0444);
+MODULE_PARM_DESC(max_memberships, "memberships per network namespace (default 4194304)");
+
+unsigned int mgm_max_protocols = 256;
+module_param_named(max_protocols, mgm_max_protocols, uint, 0444);
+MODULE_PARM_DESC(max_protocols, "registered protocols per network namespace (default 256)");
+
+unsigned int mgm_max_interfaces = 65536;
+module_param_named(max_interfaces, mgm_max_interfaces, uint, 0444);
+MODULE_PARM_DESC(max_interfaces, "interface ownerships per network namespace (default 65536)");
+
+unsigned int mgm_max_cursors = 64;
+module_param_named(max_cursors, mgm_max_cursors, uint, 0444);
+MODULE_PARM_DESC(max_cursors, "enumeration cursors per open file (default 64)");
+
+static int mgm_stats(struct mgm_file *mf, struct mgm_stats *arg)
+{
+	struct mgm_net *mn = mf->mn;
+
+	arg->generation = READ_ONCE(mn->generation);
+	arg->entries = READ_ONCE(mn->entries);
+	arg->memberships = READ_ONCE(mn->memberships);
+	arg->protocols = READ_ONCE(mn->protocols_count);
+	arg->interfaces = READ_ONCE(mn->owns_count);
+	arg->cursors = atomic_read(&mf->cursors_count);
+	arg->max_cursors = mgm_max_cursors;
+	arg->max_entries = mgm_max_entries;
+	arg->max_memberships = mgm_max_memberships;
+	arg->max_protocols = mgm_max_protocols;
+	arg->max_interfaces = mgm_max_interfaces;
+	arg->max_batch = MGM_BATCH_MAX;
+	arg->pad = 0;
+	return 0;
+}
+
+/* The command changes state: needs CAP_NET_ADMIN (SPEC D13). */
+#define MGM_IOCTL_ADMIN		0x1
+/* The argument is copied back even when the command fails. */
+#define MGM_IOCTL_OUT_ON_ERROR	0x2
+
+struct mgm_ioctl_desc {
+	unsigned int cmd;
+	unsigned int flags;
+	int (*fn)(struct mgm_file *mf, void *arg);
+};
+
+/*
+ * A trampoline from the untyped argument to each handler's struct, with a
+ * build-time proof that the struct is the one the command number encodes.
+ */
+#define MGM_HANDLER(_cmd, _fn, _type)					\
+	static_assert(_IOC_SIZE(_cmd) == sizeof(_type));		\
+	static int _fn##_ioctl(struct mgm_file *mf, void *arg)		\
+	{								\
+		return _fn(mf, arg);					\
+	}
+
+MGM_HANDLER(MGM_IOC_REGISTER, mgm_register, struct mgm_register)
+MGM_HANDLER(MGM_IOC_DEREGISTER, mgm_deregister, struct mgm_deregister)
+MGM_HANDLER(MGM_IOC_TAKE_INTERFACE, mgm_take_interface, struct mgm_interface)
+MGM_HANDLER(MGM_IOC_RELEASE_INTERFACE, mgm_release_interface,
+	    struct mgm_interface)
+MGM_HANDLER(MGM_IOC_GET_OWNER, mgm_get_owner, struct mgm_owner_query)
+MGM_HANDLER(MGM_IOC_ADD_MEMBERSHIP, mgm_add_membership, struct mgm_membership)
+MGM_HANDLER(MGM_IOC_DELETE_MEMBERSHIP, mgm_delete_membership,
+	    struct mgm_membership)
+MGM_HANDLER(MGM_IOC_BATCH, mgm_batch, struct mgm_batch)
+MGM_HANDLER(MGM_IOC_ENUM_START, mgm_enum_start, struct mgm_enum_start)
+MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
+MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
+MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
+
+#define MGM_IOCTL(_cmd, _fn, _flags)					\
+	[_IOC_NR(_cmd)] = { .cmd = _cmd, .flags = _flags, .fn = _fn##_ioctl }
+
+static const struct mgm_ioctl_desc mgm_ioctls[] = {
+	MGM_IOCTL(MGM_IOC_REGISTER, mgm_register, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_DEREGISTER, mgm_deregister, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_TAKE_INTERFACE, mgm_take_interface, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_RELEASE_INTERFACE, mgm_release_interface,
+		  MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_GET_OWNER, mgm_get_owner, 0),
+	MGM_IOCTL(MGM_IOC_ADD_MEMBERSHIP, mgm_add_membership, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_DELETE_MEMBERSHIP, mgm_delete_membership,
+		  MGM_IOCTL_ADMIN),
+	MGM_IOCTL(MGM_IOC_BATCH, mgm_batch,
+		  MGM_IOCTL_ADMIN | MGM_IOCTL_OUT_ON_ERROR),
+	MGM_IOCTL(MGM_IOC_ENUM_START, mgm_enum_start, 0),
+	MGM_IOCTL(MGM_IOC_ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
+	MGM_IOCTL(MGM_IOC_ENUM_END, mgm_enum_end, 0),
+	MGM_IOCTL(MGM_IOC_STATS, mgm_stats, 0),
+};
+
+/* Large enough for every argument struct; checked in mgm_check_abi(). */
+#define MGM_IOCTL_ARG_MAX	128
+
+static long mgm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
+{
+	struct mgm_file *mf = file->private_data;
+	void __user *uptr = (void __user *)uarg;
+	const struct mgm_ioctl_desc *desc;
+	u64 kdata[MGM_IOCTL_ARG_MAX / sizeof(u64)] = {};
+	unsigned int nr = _IOC_NR(cmd), usize, ksize;
+	long ret;
+
+	if (_IOC_TYPE(cmd) != MGM_IOC_MAGIC || nr >= ARRAY_SIZE(mgm_ioctls))
+		return -ENOTTY;
+	desc = &mgm_ioctls[array_index_nospec(nr, ARRAY_SIZE(mgm_ioctls))];
+	if (!desc->fn || _IOC_DIR(cmd) != _IOC_DIR(desc->cmd))
+		return -ENOTTY;
+
+	/* Every struct is still at its first published size. */
+	ksize = _IOC_SIZE(desc->cmd);
+	usize = _IOC_SIZE(cmd);
+	if (usize < ksize)
+		return -EINVAL;
+
+	if ((desc->flags & MGM_IOCTL_ADMIN) &&
+	    !file_ns_capable(file, mf->net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+
+	if (_IOC_DIR(cmd) & _IOC_WRITE) {
+		ret = copy_struct_from_user(kdata, ksize, uptr, usize);
+		if (ret)
+			return ret == -E2BIG ? -EINVAL : ret;
+	}
+
+	ret = desc->fn(mf, kdata);
+
+	if ((_IOC_DIR(cmd) & _IOC_READ) &&
+	    (!ret || (desc->flags & MGM_IOCTL_OUT_ON_ERROR)) &&
+	    copy_to_user(uptr, kdata, ksize))
+		ret = -EFAULT;
+	return ret;
+}
+
+static int mgm_open(struct inode *inode, struct file *file)
+{
+	struct mgm_file *mf;
+
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
+	if (!mf)
+		return -ENOMEM;
+	/* The table served is the opener's namespace's (SPEC D12). */
+	mf->net = get_net(current->nsproxy->net_ns);
+	mf->mn = mgm_net(mf->net);
+	xa_init_flags(&mf->protos, XA_FLAGS_ALLOC1);
+	xa_init_flags(&mf->cursors, XA_FLAGS_ALLOC1);
+	file->private_data = mf;
+	return 0;
+}
+
+static int mgm_release(struct inode *inode, struct file *file)
+{
+	struct mgm_file *mf = file->private_data;
+
+	mgm_cursors_release(mf);
+	mgm_file_teardown(mf);
+	put_net(mf->net);
+	kfree(mf);
+	return 0;
+}
+
+static const struct file_operations mgm_fops = {
+	.owner = THIS_MODULE,
+	.open = mgm_open,
+	.release = mgm_release,
+	.unlocked_ioctl = mgm_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice mgm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "mgm",
+	.fops = &mgm_fops,
+	.mode = 0600,
+};
+
+#define MGM_CHECK_SIZE(type, size)	BUILD_BUG_ON(sizeof(type) != (size))
+#define MGM_CHECK_OFFSET(type, field, off) \
+	BUILD_BUG_ON(offsetof(type, field) != (off))
+
+/*
+ * The ABI: these sizes and offsets are promised to userspace on every
+ * architecture. A change here is an ABI break and fails the build.
+ */
+static void __init mgm_check_abi(void)
+{
+	MGM_CHECK_SIZE(struct mgm_register, 16);
+	MGM_CHECK_OFFSET(struct mgm_register, protocol_id, 0);
+	MGM_CHECK_OFFSET(struct mgm_register, component_id, 4);
+	MGM_CHECK_OFFSET(struct mgm_register, callback_flags, 8);
+	MGM_CHECK_OFFSET(struct mgm_register, handle, 12);
+
+	MGM_CHECK_SIZE(struct mgm_deregister, 8);
+	MGM_CHECK_OFFSET(struct mgm_deregister, handle, 0);
+	MGM_CHECK_OFFSET(struct mgm_deregister, pad, 4);
+
+	MGM_CHECK_SIZE(struct mgm_interface, 16);
+	MGM_CHECK_OFFSET(struct mgm_interface, handle, 0);
+	MGM_CHECK_OFFSET(struct mgm_interface, ifindex, 4);
+	MGM_CHECK_OFFSET(struct mgm_interface, nexthop, 8);
+	MGM_CHECK_OFFSET(struct mgm_interface, flags, 12);
+
+	MGM_CHECK_SIZE(struct mgm_owner_query, 24);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, ifindex, 0);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, nexthop, 4);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, protocol_id, 8);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, component_id, 12);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, flags, 16);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, pad, 20);
+
+	MGM_CHECK_SIZE(struct mgm_membership, 32);
+	MGM_CHECK_OFFSET(struct mgm_membership, handle, 0);
+	MGM_CHECK_OFFSET(struct mgm_membership, flags, 4);
+	MGM_CHECK_OFFSET(struct mgm_membership, source, 8);
+	MGM_CHECK_OFFSET(struct mgm_membership, source_mask, 12);
+	MGM_CHECK_OFFSET(struct mgm_membership, group, 16);
+	MGM_CHECK_OFFSET(struct mgm_membership, group_mask, 20);
+	MGM_CHECK_OFFSET(struct mgm_membership, ifindex, 24);
+	MGM_CHECK_OFFSET(struct mgm_membership, nexthop, 28);
+
+	MGM_CHECK_SIZE(struct mgm_batch, 32);
+	MGM_CHECK_OFFSET(struct mgm_batch, records, 0);
+	MGM_CHECK_OFFSET(struct mgm_batch, count, 8);
+	MGM_CHECK_OFFSET(struct mgm_batch, record_size, 12);
+	MGM_CHECK_OFFSET(struct mgm_batch, op, 16);
+	MGM_CHECK_OFFSET(struct mgm_batch, flags, 20);
+	MGM_CHECK_OFFSET(struct mgm_batch, done, 24);
+	MGM_CHECK_OFFSET(struct mgm_batch, error, 28);
+
+	MGM_CHECK_SIZE(struct mgm_enum_start, 24);
+	MGM_CHECK_OFFSET(struct mgm_enum_start, type, 0);
+	MGM_CHECK_OFFSET(struct mgm_enum_start, flags, 4);
+	MGM_CHECK_OFFSET(struct mgm_enum_start, cursor, 8);
+	MGM_CHECK_OFFSET(struct mgm_enum_start, pad, 12);
+	MGM_CHECK_OFFSET(struct mgm_enum_start, generation, 16);
+
+	MGM_CHECK_SIZE(struct mgm_source_group, 16);
+	MGM_CHECK_OFFSET(struct mgm_source_group, source, 0);
+	MGM_CHECK_OFFSET(struct mgm_source_group, source_mask, 4);
+	MGM_CHECK_OFFSET(struct mgm_source_group, group, 8);
+	MGM_CHECK_OFFSET(struct mgm_source_group, group_mask, 12);
+
+	MGM_CHECK_SIZE(struct mgm_enum_next, 40);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, cursor, 0);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, flags, 4);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, buffer, 8);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, buffer_size, 16);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, count, 20);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, start_generation, 24);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, generation, 32);
+
+	MGM_CHECK_SIZE(struct mgm_enum_end, 8);
+	MGM_CHECK_OFFSET(struct mgm_enum_end, cursor, 0);
+	MGM_CHECK_OFFSET(struct mgm_enum_end, pad, 4);
+
+	MGM_CHECK_SIZE(struct mgm_stats, 72);
+	MGM_CHECK_OFFSET(struct mgm_stats, generation, 0);
+	MGM_CHECK_OFFSET(struct mgm_stats, entries, 8);
+	MGM_CHECK_OFFSET(struct mgm_stats, memberships, 16);
+	MGM_CHECK_OFFSET(struct mgm_stats, protocols, 24);
+	MGM_CHECK_OFFSET(struct mgm_stats, interfaces, 28);
+	MGM_CHECK_OFFSET(struct mgm_stats, cursors, 32);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_cursors, 36);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_entries, 40);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_memberships, 48);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_protocols, 56);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_interfaces, 60);
+	MGM_CHECK_OFFSET(struct mgm_stats, max_batch, 64);
+	MGM_CHECK_OFFSET(struct mgm_stats, pad, 68);
+
+	/* Every argument fits the dispatcher's on-stack copy. */
+	BUILD_BUG_ON(sizeof(struct mgm_stats) > MGM_IOCTL_ARG_MAX);
+	BUILD_BUG_ON(sizeof(struct mgm_enum_next) > MGM_IOCTL_ARG_MAX);
+}
+
+static int __init mgm_init(void)
+{
+	int err;
+
+	mgm_check_abi();
+	err = mgm_table_init();
+	if (err)
+		return err;
+	err = mgm_netns_init();
+	if (err)
+		goto table_exit;
+	err = misc_register(&mgm_misc);
+	if (err)
+		goto netns_exit;
+	return 0;
+
+netns_exit:
+	mgm_netns_exit();
+table_exit:
+	mgm_table_exit();
+	return err;
+}
+
+static void __exit mgm_exit(void)
+{
+	misc_deregister(&mgm_misc);
+	mgm_netns_exit();
+	mgm_table_exit();
+}
+
+module_init(mgm_init);
+module_exit(mgm_exit);
+
+MODULE_DESCRIPTION("Multicast group membership table with enumeration cursors (/dev/mgm)");
+MODULE_AUTHOR("mgm developers");
+MODULE_LICENSE("GPL");

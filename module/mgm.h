@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgm internal declarations.
+ *
+ * Objects and who owns them:
+ *
+ *   struct mgm_net     one per network namespace (pernet): the table of
+ *                      (S,G) entries, the protocols and interface ownerships
+ *                      of that namespace, and the lock that serialises every
+ *                      writer of them.
+ *   struct mgm_file    one per open file of /dev/mgm: its protocol handles
+ *                      and enumeration cursors. Everything a file created
+ *                      goes away when it is released.
+ *   struct mgm_proto   a registered protocol, owned by one file.
+ *   struct mgm_own     one protocol's ownership of (ifindex, next hop).
+ *   struct mgm_entry   one (S,G) entry of the table; holds its memberships.
+ *   struct mgm_member  one membership: (ownership, flags) on an entry.
+ *   struct mgm_cursor  one enumeration cursor, owned by one file.
+ *
+ * Locking:
+ *   mgm_net.lock (mutex) is taken by every writer of the namespace: it
+ *   protects the table's structure, the entries' membership lists, the
+ *   protocols, the ownerships, the counters and the generation. Readers of
+ *   the table (enumeration, /proc/net/mgm) take no lock: they run under
+ *   rcu_read_lock(), and entries, memberships, ownerships and protocols are
+ *   freed only after an RCU grace period. Lock order: rtnl_mutex (netdevice
+ *   notifier) -> mgm_net.lock -> mgm_cursor.lock is never nested the other
+ *   way; cursors never take mgm_net.lock at all.
+ */
+#ifndef MGM_INTERNAL_H
+#define MGM_INTERNAL_H
+
+#include <linux/hashtable.h>
+#include <linux/maple_tree.h>
+#include <linux/mutex.h>
+#include <linux/rculist.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#include <linux/mgm.h>
+
+struct net;
+
+/* Limits, set as module parameters at load time (read-only afterwards). */
+extern unsigned int mgm_max_entries;
+extern unsigned int mgm_max_memberships;
+extern unsigned int mgm_max_protocols;
+extern unsigned int mgm_max_interfaces;
+extern unsigned int mgm_max_cursors;
+
+#define MGM_OWN_HASH_BITS	8
+
+struct mgm_net {
+	struct net *net;
+	struct mutex lock;
+	/*
+	 * The (S,G) index, see table.c: key -> struct mgm_entry, in RCU mode,
+	 * written under @lock.
+	 */
+	struct maple_tree table;
+	struct list_head protocols;
+	DECLARE_HASHTABLE(owns, MGM_OWN_HASH_BITS);
+	/* Changes whenever an entry or a membership changes. */
+	u64 generation;
+	unsigned long entries;		/* entries with join state (listed) */
+	unsigned long objects;		/* all entries in the index */
+	unsigned long memberships;
+	unsigned int protocols_count;
+	unsigned int owns_count;
+};
+
+struct mgm_file {
+	struct mgm_net *mn;
+	struct net *net;
+	struct xarray protos;		/* handle -> mgm_proto; under mn->lock */
+	struct xarray cursors;		/* id -> mgm_cursor */
+	atomic_t cursors_count;
+	u32 next_proto;
+	u32 next_cursor;
+};
+
+struct mgm_proto {
+	struct list_head net_node;	/* in mgm_net.protocols */
+	struct list_head owns;		/* its struct mgm_own */
+	struct mgm_file *file;
+	u32 protocol_id;
+	u32 component_id;
+	u32 callback_flags;
+	u32 handle;
+	struct rcu_head rcu;
+};
+
+struct mgm_own {
+	struct hlist_node hash_node;	/* in mgm_net.owns */
+	struct list_head proto_node;	/* in mgm_proto.owns */
+	struct mgm_proto *proto;
+	u32 ifindex;
+	__be32 nexthop;
+	unsigned long members;		/* memberships made through it */
+	bool dying;			/* being purged, see mgm_table_purge() */
+	struct rcu_head rcu;
+};
+
+struct mgm_entry {
+	struct hlist_head members;	/* struct mgm_member, RCU list */
+	u32 joins;			/* members with MGM_JOIN_STATE */
+	struct rcu_head rcu;
+};
+
+struct mgm_member {
+	struct hlist_node node;		/* in mgm_entry.members */
+	struct mgm_own *own;
+	u32 flags;
+	struct rcu_head rcu;
+};
+
+/* key.c-free helpers: key encoding and validation, see key.h. */
+
+/* netns.c */
+int mgm_netns_init(void);
+void mgm_netns_exit(void);
+struct mgm_net *mgm_net(const struct net *net);
+void mgm_bump_generation(struct mgm_net *mn);
+
+/* table.c */
+int mgm_table_init(void);
+void mgm_table_exit(void);
+void mgm_table_setup(struct mgm_net *mn);
+void mgm_table_destroy(struct mgm_net *mn);
+int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags);
+int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
+		      u32 flags);
+void mgm_table_purge(struct mgm_net *mn, unsigned long members);
+
+/* proto.c */
+int mgm_register(struct mgm_file *mf, struct mgm_register *arg);
+int mgm_deregister(struct mgm_file *mf, struct mgm_deregister *arg);
+int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg);
+int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg);
+int mgm_get_owner(struct mgm_file *mf, struct mgm_owner_query *arg);
+int mgm_add_membership(struct mgm_file *mf, struct mgm_membership *arg);
+int mgm_delete_membership(struct mgm_file *mf, struct mgm_membership *arg);
+int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg);
+void mgm_file_teardown(struct mgm_file *mf);
+void mgm_netdev_gone(struct mgm_net *mn, int ifindex);
+
+/* cursor.c */
+int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg);
+int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg);
+int mgm_enum_end(struct mgm_file *mf, struct mgm_enum_end *arg);
+void mgm_cursors_release(struct mgm_file *mf);
+
+/* proc.c */
+int mgm_proc_init_net(struct mgm_net *mn);
+void mgm_proc_exit_net(struct mgm_net *mn);
+
+#endif /* MGM_INTERNAL_H */

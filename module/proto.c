@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Protocols, interface ownership and the membership commands (SPEC D3, D4,
+ * D10): what a file registers, the interfaces its protocols own, and the
+ * teardown of all of it when the file is released or a device goes away.
+ *
+ * Everything here runs under the namespace's mgm_net.lock. A protocol handle
+ * is an id in its file's xarray, so a handle from another file (or a stale
+ * one) is simply not found. Ownerships are hashed by (ifindex, next hop);
+ * at most two exist per interface: one routing protocol and one IGMP.
+ * Protocols and ownerships are freed after an RCU grace period, because
+ * /proc/net/mgm reads them through the memberships under RCU.
+ */
+#include <linux/jhash.h>
+#include <linux/netdevice.h>
+#include <linux/slab.h>
+#include "key.h"
+#include "mgm.h"
+
+#define MGM_GFP			GFP_KERNEL_ACCOUNT
+/* Batch records are copied in and applied this many at a time. */
+#define MGM_BATCH_CHUNK		128
+
+static u32 mgm_own_hash(u32 ifindex, __be32 nexthop)
+{
+	return jhash_2words(ifindex, (__force u32)nexthop, 0);
+}
+
+static bool mgm_proto_is_igmp(const struct mgm_proto *p)
+{
+	return p->protocol_id == MGM_PROTO_IGMP;
+}
+
+static struct mgm_proto *mgm_proto_lookup(struct mgm_file *mf, u32 handle)
+{
+	lockdep_assert_held(&mf->mn->lock);
+	return xa_load(&mf->protos, handle);
+}
+
+static struct mgm_own *mgm_own_lookup(struct mgm_net *mn, struct mgm_proto *p,
+				      u32 ifindex, __be32 nexthop)
+{
+	struct mgm_own *own;
+
+	hash_for_each_possible(mn->owns, own, hash_node,
+			       mgm_own_hash(ifindex, nexthop))
+		if (own->proto == p && own->ifindex == ifindex &&
+		    own->nexthop == nexthop)
+			return own;
+	return NULL;
+}
+
+static void mgm_own_free(struct mgm_net *mn, struct mgm_own *own)
+{
+	WARN_ON_ONCE(own->members);
+	hash_del(&own->hash_node);
+	list_del(&own->proto_node);
+	mn->owns_count--;
+	kfree_rcu(own, rcu);
+}
+
+int mgm_register(struct mgm_file *mf, struct mgm_register *arg)
+{
+	struct mgm_net *mn = mf->mn;
+	struct mgm_proto *p, *q;
+	int err;
+
+	p = kzalloc(sizeof(*p), MGM_GFP);
+	if (!p)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&p->owns);
+	p->file = mf;
+	p->protocol_id = arg->protocol_id;
+	p->component_id = arg->component_id;
+	p->callback_flags = arg->callback_flags;
+
+	mutex_lock(&mn->lock);
+	list_for_each_entry(q, &mn->protocols, net_node) {
+		if (q->protocol_id == p->protocol_id &&
+		    q->component_id == p->component_id) {
+			err = -EEXIST;
+			goto unlock;
+		}
+	}
+	if (mn->protocols_count >= mgm_max_protocols) {
+		err = -ENOSPC;
+		goto unlock;
+	}
+	err = xa_alloc_cyclic(&mf->protos, &p->handle, p, xa_limit_31b,
+			      &mf->next_proto, MGM_GFP);
+	if (err < 0)
+		goto unlock;
+	list_add_tail(&p->net_node, &mn->protocols);
+	mn->protocols_count++;
+	arg->handle = p->handle;
+	mutex_unlock(&mn->lock);
+	return 0;
+
+unlock:
+	mutex_unlock(&mn->lock);
+	kfree(p);
+	return err;
+}
+
+int mgm_deregister(struct mgm_file *mf, struct mgm_deregister *arg)
+{
+	struct mgm_net *mn = mf->mn;
+	struct mgm_proto *p;
+	int err = 0;
+
+	if (arg->pad)
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	p = mgm_proto_lookup(mf, arg->handle);
+	if (!p) {
+		err = -EINVAL;
+	} else if (!list_empty(&p->owns)) {
+		err = -EBUSY;	/* SPEC: release every interface first */
+	} else {
+		xa_erase(&mf->protos, p->handle);
+		list_del(&p->net_node);
+		mn->protocols_count--;
+		kfree_rcu(p, rcu);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
+{
+	struct mgm_net *mn = mf->mn;
+	struct mgm_own *own, *o;
+	struct mgm_proto *p;
+	bool present;
+	int err = 0;
+
+	if (arg->flags)
+		return -EINVAL;
+	own = kzalloc(sizeof(*own), MGM_GFP);
+	if (!own)
+		return -ENOMEM;
+
+	mutex_lock(&mn->lock);
+	p = mgm_proto_lookup(mf, arg->handle);
+	if (!p) {
+		err = -EINVAL;
+		goto unlock;
+	}
+	/*
+	 * Checked under mgm_net.lock: a device unlisted after this check is
+	 * reported to the notifier, which waits for the lock and then drops
+	 * the ownership made here.
+	 */
+	rcu_read_lock();
+	present = arg->ifindex <= INT_MAX &&
+		  dev_get_by_index_rcu(mn->net, arg->ifindex);
+	rcu_read_unlock();
+	if (!present) {
+		err = -ENODEV;
+		goto unlock;
+	}
+	hash_for_each_possible(mn->owns, o, hash_node,
+			       mgm_own_hash(arg->ifindex, arg->nexthop)) {
+		if (o->ifindex != arg->ifindex || o->nexthop != arg->nexthop)
+			continue;
+		/* Taken already by this protocol, or by one of its kind. */
+		if (o->proto == p ||
+		    mgm_proto_is_igmp(o->proto) == mgm_proto_is_igmp(p)) {
+			err = -EEXIST;
+			goto unlock;
+		}
+	}
+	if (mn->owns_count >= mgm_max_interfaces) {
+		err = -ENOSPC;
+		goto unlock;
+	}
+	own->proto = p;
+	own->ifindex = arg->ifindex;
+	own->nexthop = arg->nexthop;
+	hash_add(mn->owns, &own->hash_node,
+		 mgm_own_hash(own->ifindex, own->nexthop));
+	list_add_tail(&own->proto_node, &p->owns);
+	mn->owns_count++;
+	own = NULL;
+unlock:
+	mutex_unlock(&mn->lock);
+	kfree(own);
+	return err;
+}
+
+int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
+{
+	struct mgm_net *mn = mf->mn;
+	struct mgm_own *own = NULL;
+	struct mgm_proto *p;
+	int err = 0;
+
+	if (arg->flags)
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	p = mgm_proto_lookup(mf, arg->handle);
+	if (p)
+		own = mgm_own_lookup(mn, p, arg->ifindex, arg->nexthop);
+	if (!own) {
+		err = -EINVAL;
+	} else {
+		own->dying = true;
+		mgm_table_purge(mn, own->members);
+		mgm_own_free(mn, own);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+int mgm_get_owner(struct mgm_file *mf, struct mgm_owner_query *arg)
+{
+	struct mgm_own *own, *routing = NULL, *igmp = NULL;
+	struct mgm_net *mn = mf->mn;
+	int err = 0;
+
+	if (arg->flags || arg->pad)
+		return -EINVAL;
+	mutex_lock(&mn->lock);
+	hash_for_each_possible(mn->owns, own, hash_node,
+			       mgm_own_hash(arg->ifindex, arg->nexthop)) {
+		if (own->ifindex != arg->ifindex || own->nexthop != arg->nexthop)
+			continue;
+		if (mgm_proto_is_igmp(own->proto))
+			igmp = own;
+		else
+			routing = own;
+	}
+	own = routing ?: igmp;
+	if (!own) {
+		err = -ENOENT;
+	} else {
+		arg->protocol_id = own->proto->protocol_id;
+		arg->component_id = own->proto->component_id;
+		arg->flags = (routing ? MGM_OWNER_ROUTING : 0) |
+			     (igmp ? MGM_OWNER_IGMP : 0);
+	}
+	mutex_unlock(&mn->lock);
+	return err;
+}
+
+/* One add or delete, under mgm_net.lock; shared by the single and batch forms. */
+static int mgm_membership_apply(struct mgm_file *mf,
+				const struct mgm_membership *rec, bool add)
+{
+	struct mgm_net *mn = mf->mn;
+	struct mgm_proto *p;
+	struct mgm_own *own;
+	u64 key;
+	int err;
+
+	err = mgm_validate_flags(rec->flags);
+	if (err)
+		return err;
+	err = mgm_validate_sg(rec->source, rec->source_mask, rec->group,
+			      rec->group_mask);
+	if (err)
+		return err;
+	p = mgm_proto_lookup(mf, rec->handle);
+	if (!p)
+		return -EINVAL;
+	own = mgm_own_lookup(mn, p, rec->ifindex, rec->nexthop);
+	if (!own)
+		return -EINVAL;	/* SPEC D4: not an interface it owns */
+
+	key = mgm_key(rec->source, rec->group);
+	if (add)
+		return mgm_member_add(mn, own, key, rec->flags);
+	return mgm_member_delete(mn, own, key, rec->flags);
+}
+
+static int mgm_membership_locked(struct mgm_file *mf,
+				 const struct mgm_membership *rec, bool add)
+{
+	int err;
+
+	mutex_lock(&mf->mn->lock);
+	err = mgm_membership_apply(mf, rec, add);
+	mutex_unlock(&mf->mn->lock);
+	return err;
+}
+
+int mgm_add_membership(struct mgm_file *mf, struct mgm_membership *arg)
+{
+	return mgm_membership_locked(mf, arg, true);
+}
+
+int mgm_delete_membership(struct mgm_file *mf, struct mgm_membership *arg)
+{
+	return mgm_membership_locked(mf, arg, false);
+}
+
+/*
+ * Records are copied in a chunk at a time outside the lock, then applied
+ * under it, so a batch of MGM_BATCH_MAX neither pins a large kernel buffer
+ * nor holds the writers' lock for the whole call.
+ */
+int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
+{
+	const struct mgm_membership __user *urecs = u64_to_user_ptr(arg->records);
+	struct mgm_net *mn = mf->mn;
+	struct mgm_membership *recs;
+	unsigned int i, n;
+	bool add;
+	int err = 0;
+
+	arg->done = 0;
+	arg->error = 0;
+	if (arg->flags || arg->count > MGM_BATCH_MAX ||
+	    arg->record_size != sizeof(*recs) ||
+	    (arg->op != MGM_BATCH_ADD && arg->op != MGM_BATCH_DELETE))
+		return -EINVAL;
+	if (!arg->count)
+		return 0;
+	add = arg->op == MGM_BATCH_ADD;
+
+	recs = kmalloc_array(min(arg->count, MGM_BATCH_CHUNK), sizeof(*recs),
+			     MGM_GFP);
+	if (!recs)
+		return -ENOMEM;
+	while (arg->done < arg->count) {
+		n = min(arg->count - arg->done, MGM_BATCH_CHUNK);
+		if (copy_from_user(recs, urecs + arg->done, n * sizeof(*recs))) {
+			err = -EFAULT;
+			break;
+		}
+		mutex_lock(&mn->lock);
+		for (i = 0; i < n; i++) {
+			err = mgm_membership_apply(mf, &recs[i], add);
+			if (err)
+				break;
+			arg->done++;
+		}
+		mutex_unlock(&mn->lock);
+		if (err)
+			break;
+		cond_resched();
+	}
+	kfree(recs);
+	arg->error = -err;
+	return err;
+}
+
+/*
+ * Drop the ownerships marked dying, after removing every membership made
+ * through them in one walk of the table.
+ */
+static void mgm_owns_drop_dying(struct mgm_net *mn, unsigned long members)
+{
+	struct hlist_node *tmp;
+	struct mgm_own *own;
+	unsigned int bkt;
+
+	mgm_table_purge(mn, members);
+	hash_for_each_safe(mn->owns, bkt, tmp, own, hash_node)
+		if (own->dying)
+			mgm_own_free(mn, own);
+}
+
+/* The file is being released: everything its protocols made goes (D10). */
+void mgm_file_teardown(struct mgm_file *mf)
+{
+	struct mgm_net *mn = mf->mn;
+	unsigned long handle, members = 0;
+	struct mgm_proto *p;
+	struct mgm_own *own;
+
+	mutex_lock(&mn->lock);
+	xa_for_each(&mf->protos, handle, p) {
+		list_for_each_entry(own, &p->owns, proto_node) {
+			own->dying = true;
+			members += own->members;
+		}
+	}
+	mgm_owns_drop_dying(mn, members);
+	xa_for_each(&mf->protos, handle, p) {
+		xa_erase(&mf->protos, handle);
+		list_del(&p->net_node);
+		mn->protocols_count--;
+		kfree_rcu(p, rcu);
+	}
+	mutex_unlock(&mn->lock);
+	xa_destroy(&mf->protos);
+}
+
+/* A device left the namespace: its ownerships and memberships go (D10). */
+void mgm_netdev_gone(struct mgm_net *mn, int ifindex)
+{
+	unsigned long members = 0;
+	struct mgm_own *own;
+	unsigned int bkt;
+	bool any = false;
+
+	mutex_lock(&mn->lock);
+	hash_for_each(mn->owns, bkt, own, hash_node) {
+		if (own->ifindex == ifindex) {
+			own->dying = true;
+			members += own->members;
+			any = true;
+		}
+	}
+	if (any)
+		mgm_owns_drop_dying(mn, members);
+	mutex_unlock(&mn->lock);
+}

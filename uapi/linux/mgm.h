@@ -1,0 +1,338 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mgm - multicast group membership table, /dev/mgm ioctl interface.
+ *
+ * Per network namespace, the kernel keeps the multicast group memberships
+ * that routing protocols report, and lists the resulting (source, group)
+ * entries through enumeration cursors. Everything a client creates
+ * (protocols, interface ownerships, memberships, cursors) belongs to the open
+ * file of /dev/mgm it was created through and goes away when that file is
+ * closed. The table served is that of the network namespace of the process
+ * that opened the file.
+ *
+ * Conventions, for every command:
+ *  - Addresses and masks are IPv4, in network byte order (__be32).
+ *  - Fields named @flags, @pad or "reserved" must be zero on input, else the
+ *    command fails with EINVAL. Unknown flag bits are EINVAL.
+ *  - The size encoded in the ioctl number is the size of the caller's
+ *    struct. A caller built against an older, shorter struct gets the new
+ *    fields as zero; one built against a newer, longer struct may use it on
+ *    an older kernel as long as the fields this kernel does not know are
+ *    zero (else EINVAL). A size below the first published one is EINVAL.
+ *  - Commands that change state (register, take/release, add/delete,
+ *    batch) need CAP_NET_ADMIN in the user namespace owning the table's
+ *    network namespace, checked against the credentials of the file's
+ *    opener: EPERM otherwise. Enumeration and statistics need only the file.
+ *  - Unknown ioctl numbers are ENOTTY. Layout is identical on 32- and 64-bit
+ *    ABIs; 32-bit processes use the same numbers.
+ *
+ * Errors (negative return of ioctl(), errno):
+ *  EINVAL  malformed input, unknown flags or enumeration type, unknown
+ *          protocol handle or cursor id, change on an interface the
+ *          protocol does not own, release of an interface it does not own
+ *  ENOENT  delete of a membership that does not exist; owner query on an
+ *          interface nobody owns
+ *  ENODEV  ifindex not present in the namespace
+ *  EEXIST  protocol (id, component) already registered; interface already
+ *          owned by another routing protocol (or by another IGMP instance)
+ *  EBUSY   deregister while the protocol still owns interfaces
+ *  EPERM   missing CAP_NET_ADMIN
+ *  ENOSPC  a limit (entries, memberships, protocols, interfaces, cursors)
+ *          is reached; nothing was changed
+ *  ENOMEM  an allocation failed; nothing was changed
+ *  ERANGE  MGM_IOC_ENUM_NEXT: not even one record fits the buffer
+ *  EFAULT  a user pointer is invalid
+ */
+#ifndef _UAPI_LINUX_MGM_H
+#define _UAPI_LINUX_MGM_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define MGM_IOC_MAGIC		0xB8
+
+/* Protocol id of IGMP, the one protocol that may co-own an interface. */
+#define MGM_PROTO_IGMP		10
+
+/* Membership flags (struct mgm_membership.flags). */
+#define MGM_JOIN_STATE		0x1	/* the protocol wants the group */
+#define MGM_FORWARD_STATE	0x2	/* the protocol forwards the group */
+#define MGM_MEMBERSHIP_FLAGS	(MGM_JOIN_STATE | MGM_FORWARD_STATE)
+
+/* Enumeration types (struct mgm_enum_start.type). */
+#define MGM_ENUM_ANY_SOURCE	0	/* one record per group */
+#define MGM_ENUM_ALL_SOURCES	1	/* one record per (source, group) */
+
+/* Output flags of MGM_IOC_ENUM_NEXT (struct mgm_enum_next.flags). */
+#define MGM_ENUM_END		0x1	/* no record follows the ones returned */
+#define MGM_ENUM_CHANGED	0x2	/* generation != start_generation */
+
+/* Output flags of MGM_IOC_GET_OWNER (struct mgm_owner_query.flags). */
+#define MGM_OWNER_ROUTING	0x1	/* a routing protocol owns it */
+#define MGM_OWNER_IGMP		0x2	/* IGMP owns or co-owns it */
+
+/* Operations of MGM_IOC_BATCH (struct mgm_batch.op). */
+#define MGM_BATCH_ADD		1
+#define MGM_BATCH_DELETE	2
+
+/* Most records one MGM_IOC_BATCH call accepts. */
+#define MGM_BATCH_MAX		65536
+
+/**
+ * struct mgm_register - register a routing protocol (MGM_IOC_REGISTER)
+ * @protocol_id:	protocol id, e.g. MGM_PROTO_IGMP
+ * @component_id:	component id; (protocol_id, component_id) is unique
+ *			per network namespace (else EEXIST)
+ * @callback_flags:	the protocol's callback flags; stored, not
+ *			interpreted (callbacks are not delivered yet)
+ * @handle:		out: the protocol handle, valid on this file only
+ */
+struct mgm_register {
+	__u32	protocol_id;
+	__u32	component_id;
+	__u32	callback_flags;
+	__u32	handle;
+};
+
+/**
+ * struct mgm_deregister - deregister a protocol (MGM_IOC_DEREGISTER)
+ * @handle:	protocol handle; EBUSY while it still owns interfaces
+ * @pad:	must be zero
+ */
+struct mgm_deregister {
+	__u32	handle;
+	__u32	pad;
+};
+
+/**
+ * struct mgm_interface - take or release an interface
+ *	(MGM_IOC_TAKE_INTERFACE, MGM_IOC_RELEASE_INTERFACE)
+ * @handle:	protocol handle
+ * @ifindex:	interface index in the file's network namespace; taking one
+ *		that does not exist is ENODEV
+ * @nexthop:	next hop address; 0 on broadcast and point-to-point links
+ * @flags:	must be zero
+ *
+ * One routing protocol owns an interface at a time; IGMP
+ * (MGM_PROTO_IGMP) may co-own it with one routing protocol. Taking an
+ * interface owned by another routing protocol (or, for IGMP, by another
+ * IGMP instance) or already owned by the caller is EEXIST. Releasing
+ * deletes the protocol's memberships on the interface; releasing one the
+ * protocol does not own is EINVAL. When the network device goes away, its
+ * ownerships and memberships go with it.
+ */
+struct mgm_interface {
+	__u32	handle;
+	__u32	ifindex;
+	__be32	nexthop;
+	__u32	flags;
+};
+
+/**
+ * struct mgm_owner_query - which protocol owns an interface (MGM_IOC_GET_OWNER)
+ * @ifindex:		interface index
+ * @nexthop:		next hop address
+ * @protocol_id:	out: the routing protocol owning it, or IGMP when
+ *			IGMP owns it alone
+ * @component_id:	out: that protocol's component id
+ * @flags:		in: must be zero; out: MGM_OWNER_ROUTING and/or
+ *			MGM_OWNER_IGMP
+ * @pad:		must be zero
+ *
+ * ENOENT when nobody owns the interface.
+ */
+struct mgm_owner_query {
+	__u32	ifindex;
+	__be32	nexthop;
+	__u32	protocol_id;
+	__u32	component_id;
+	__u32	flags;
+	__u32	pad;
+};
+
+/**
+ * struct mgm_membership - one group membership
+ *	(MGM_IOC_ADD_MEMBERSHIP, MGM_IOC_DELETE_MEMBERSHIP, batch records)
+ * @handle:		protocol handle; the protocol must own
+ *			(@ifindex, @nexthop), else EINVAL
+ * @flags:		MGM_JOIN_STATE and/or MGM_FORWARD_STATE; neither, or
+ *			any other bit, is EINVAL
+ * @source:		source address, or 0 for any source
+ * @source_mask:	255.255.255.255 with a source, 0 with source 0
+ * @group:		multicast group (224.0.0.0/4), or 0 with @source 0
+ *			for the (*,*) entry
+ * @group_mask:		255.255.255.255 with a group, 0 for (*,*)
+ * @ifindex:		interface index
+ * @nexthop:		next hop address on that interface
+ *
+ * A membership is identified by (protocol, interface, next hop, source,
+ * group). Add ORs @flags into it, creating it if needed; adding what is
+ * already there succeeds and changes nothing. Delete clears @flags from it
+ * and removes it once no flag is left; ENOENT if it does not exist or has
+ * none of @flags. The (source, group) entry is listed by enumeration while
+ * at least one of its memberships has MGM_JOIN_STATE.
+ */
+struct mgm_membership {
+	__u32	handle;
+	__u32	flags;
+	__be32	source;
+	__be32	source_mask;
+	__be32	group;
+	__be32	group_mask;
+	__u32	ifindex;
+	__be32	nexthop;
+};
+
+/**
+ * struct mgm_batch - add or delete many memberships in one call (MGM_IOC_BATCH)
+ * @records:		user pointer to @count struct mgm_membership records
+ * @count:		number of records, at most MGM_BATCH_MAX
+ * @record_size:	sizeof(struct mgm_membership) as the caller knows it
+ *			(32 in this version); other values are EINVAL
+ * @op:			MGM_BATCH_ADD or MGM_BATCH_DELETE
+ * @flags:		must be zero
+ * @done:		out: number of records applied, in order
+ * @error:		out: 0 when all were applied, else the (positive)
+ *			errno of record @done, which stopped the batch
+ *
+ * Records are applied in order; the first failure stops the batch, leaving
+ * the earlier records applied. The ioctl returns 0 when every record was
+ * applied and fails with @error otherwise; in both cases @done and @error
+ * are written back.
+ */
+struct mgm_batch {
+	__u64	records;
+	__u32	count;
+	__u32	record_size;
+	__u32	op;
+	__u32	flags;
+	__u32	done;
+	__s32	error;
+};
+
+/**
+ * struct mgm_enum_start - open an enumeration cursor (MGM_IOC_ENUM_START)
+ * @type:	MGM_ENUM_ANY_SOURCE or MGM_ENUM_ALL_SOURCES
+ * @flags:	must be zero
+ * @cursor:	out: cursor id, valid on this file only
+ * @pad:	must be zero
+ * @generation:	out: the table's generation at start
+ *
+ * A file holds at most the module parameter max_cursors cursors (ENOSPC).
+ */
+struct mgm_enum_start {
+	__u32	type;
+	__u32	flags;
+	__u32	cursor;
+	__u32	pad;
+	__u64	generation;
+};
+
+/**
+ * struct mgm_source_group - one enumerated record (Windows SOURCE_GROUP_ENTRY)
+ * @source:		source address, 0 for any source
+ * @source_mask:	255.255.255.255, or 0 with source 0
+ * @group:		group address, 0 for the (*,*) entry
+ * @group_mask:		255.255.255.255, or 0 with group 0
+ */
+struct mgm_source_group {
+	__be32	source;
+	__be32	source_mask;
+	__be32	group;
+	__be32	group_mask;
+};
+
+/**
+ * struct mgm_enum_next - read the next records of a cursor (MGM_IOC_ENUM_NEXT)
+ * @cursor:		cursor id
+ * @flags:		in: must be zero; out: MGM_ENUM_END, MGM_ENUM_CHANGED
+ * @buffer:		user pointer to the record buffer
+ * @buffer_size:	in: size of @buffer in bytes; out, with ERANGE: the
+ *			size one record needs
+ * @count:		out: number of records written to @buffer
+ * @start_generation:	out: the table's generation when the cursor started
+ * @generation:		out: the table's generation now
+ *
+ * Writes as many struct mgm_source_group records as fit, in ascending
+ * (group, source) order, compared as host-order numbers. ALL_SOURCES gives
+ * one record per entry; ANY_SOURCE one per group, {0, 0, group, mask}.
+ * MGM_ENUM_END comes with the last records; later calls return no record
+ * and MGM_ENUM_END again.
+ *
+ * Guarantee: every entry present from the start of the cursor to its end is
+ * returned exactly once; no record is returned twice; entries added or
+ * removed meanwhile may or may not appear. MGM_ENUM_CHANGED tells that the
+ * table changed since the start, so a caller wanting a consistent snapshot
+ * can start again.
+ *
+ * If @buffer_size is below one record, fails with ERANGE and writes the
+ * needed size to @buffer_size. On any error the cursor does not move.
+ * Calls on one cursor are serialised; distinct cursors run in parallel.
+ */
+struct mgm_enum_next {
+	__u32	cursor;
+	__u32	flags;
+	__u64	buffer;
+	__u32	buffer_size;
+	__u32	count;
+	__u64	start_generation;
+	__u64	generation;
+};
+
+/**
+ * struct mgm_enum_end - free an enumeration cursor (MGM_IOC_ENUM_END)
+ * @cursor:	cursor id; unknown or already ended is EINVAL
+ * @pad:	must be zero
+ */
+struct mgm_enum_end {
+	__u32	cursor;
+	__u32	pad;
+};
+
+/**
+ * struct mgm_stats - counters and limits (MGM_IOC_STATS)
+ * @generation:		the table's generation: it changes whenever an
+ *			entry or membership changes
+ * @entries:		entries listed by ALL_SOURCES enumeration
+ * @memberships:	memberships in the table
+ * @protocols:		registered protocols in the namespace
+ * @interfaces:		interface ownerships in the namespace
+ * @cursors:		open cursors of this file
+ * @max_cursors:	limit of cursors per file
+ * @max_entries:	limit of (source, group) entries per namespace
+ * @max_memberships:	limit of memberships per namespace
+ * @max_protocols:	limit of protocols per namespace
+ * @max_interfaces:	limit of interface ownerships per namespace
+ * @max_batch:		most records one MGM_IOC_BATCH call accepts
+ * @pad:		zero
+ */
+struct mgm_stats {
+	__u64	generation;
+	__u64	entries;
+	__u64	memberships;
+	__u32	protocols;
+	__u32	interfaces;
+	__u32	cursors;
+	__u32	max_cursors;
+	__u64	max_entries;
+	__u64	max_memberships;
+	__u32	max_protocols;
+	__u32	max_interfaces;
+	__u32	max_batch;
+	__u32	pad;
+};
+
+#define MGM_IOC_REGISTER		_IOWR(MGM_IOC_MAGIC, 0x01, struct mgm_register)
+#define MGM_IOC_DEREGISTER		_IOW(MGM_IOC_MAGIC, 0x02, struct mgm_deregister)
+#define MGM_IOC_TAKE_INTERFACE		_IOW(MGM_IOC_MAGIC, 0x03, struct mgm_interface)
+#define MGM_IOC_RELEASE_INTERFACE	_IOW(MGM_IOC_MAGIC, 0x04, struct mgm_interface)
+#define MGM_IOC_GET_OWNER		_IOWR(MGM_IOC_MAGIC, 0x05, struct mgm_owner_query)
+#define MGM_IOC_ADD_MEMBERSHIP		_IOW(MGM_IOC_MAGIC, 0x06, struct mgm_membership)
+#define MGM_IOC_DELETE_MEMBERSHIP	_IOW(MGM_IOC_MAGIC, 0x07, struct mgm_membership)
+#define MGM_IOC_BATCH			_IOWR(MGM_IOC_MAGIC, 0x08, struct mgm_batch)
+#define MGM_IOC_ENUM_START		_IOWR(MGM_IOC_MAGIC, 0x09, struct mgm_enum_start)
+#define MGM_IOC_ENUM_NEXT		_IOWR(MGM_IOC_MAGIC, 0x0A, struct mgm_enum_next)
+#define MGM_IOC_ENUM_END		_IOW(MGM_IOC_MAGIC, 0x0B, struct mgm_enum_end)
+#define MGM_IOC_STATS			_IOR(MGM_IOC_MAGIC, 0x0C, struct mgm_stats)
+
+#endif /* _UAPI_LINUX_MGM_H */
