@@ -131,5 +131,10 @@ check: deps
 		tee $(B)/check.log; rc=$${PIPESTATUS[0]}; \
 		tools/selftest-summary $(B)/check.log $$rc
 
+demo: deps
+	$(MAKE) all
+	@echo "=== mgm.ko (modinfo)"; /sbin/modinfo $(KMOD)/mgm.ko | grep -v '^sig'
+	$(VM_RUN) --timeout 300 -- mgm-demo
+
 clean:
 	rm -rf $(B)

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Command-line tools. GUEST_TOOLS are copied into the VM's /usr/bin.
 
-GUEST_TOOLS :=
+GUEST_TOOLS := tools/mgm-demo
 
 tools: $(B)/tools/vm-exit
 
