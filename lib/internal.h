@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libmgm internals, shared by the library's files (never installed).
+ *
+ * Errors are negative errnos inside the library and become Win32 codes
+ * once, at the API boundary, through mgm_win32() (error.c).
+ */
+#ifndef MGM_INTERNAL_H
+#define MGM_INTERNAL_H
+
+#include <stdint.h>
+#include "mgm.h"
+
+/* --- error.c: the one errno -> Win32 table -------------------------------- */
+enum mgm_err_src {
+	MGM_SRC_IOCTL,		/* an ioctl of /dev/mgm */
+	MGM_SRC_OPEN,		/* opening /dev/mgm */
+	MGM_SRC_ENUM_NEXT,	/* MGM_IOC_ENUM_NEXT */
+};
+
+/* @err: 0 or an errno, either sign. */
+DWORD mgm_win32(int err, enum mgm_err_src src);
+
+/* --- handle.c: the handle table (not locked: callers hold mgm_lock()) ----- */
+/*
+ * A HANDLE is never dereferenced: its value encodes a slot of the table,
+ * the slot's generation and the kind of object, and is only ever compared
+ * with the table. Layout of the value, low bits first:
+ *	kind (4 bits) | slot (16 bits) | generation (the remaining bits)
+ * The kind tags are non-zero, so no valid handle is NULL, and no pointer
+ * aligned to 16 bytes is a valid handle.
+ */
+#define MGM_HANDLE_KIND_BITS	4
+#define MGM_HANDLE_SLOT_BITS	16
+#define MGM_HANDLE_GEN_SHIFT	(MGM_HANDLE_KIND_BITS + MGM_HANDLE_SLOT_BITS)
+#define MGM_HANDLE_MAX		(1u << MGM_HANDLE_SLOT_BITS)
+#define MGM_HANDLE_GEN_MASK	(UINTPTR_MAX >> MGM_HANDLE_GEN_SHIFT)
+
+enum mgm_kind {
+	MGM_KIND_FREE = 0,
+	MGM_KIND_PROTOCOL = 0x5,
+	MGM_KIND_ENUM = 0xa,
+};
+
+/* Where a Windows-style enumeration stands (SPEC D8). */
+enum mgm_enum_state {
+	MGM_ENUM_READING,	/* records may follow */
+	MGM_ENUM_LAST_READ,	/* the kernel sent the end with the last records */
+	MGM_ENUM_DONE,		/* ERROR_NO_MORE_ITEMS was returned */
+};
+
+struct mgm_slot {
+	uintptr_t gen;		/* masked with MGM_HANDLE_GEN_MASK */
+	unsigned int kind;	/* enum mgm_kind; MGM_KIND_FREE when unused */
+	uint32_t kid;		/* the kernel's protocol handle or cursor id */
+	unsigned int state;	/* enumerations: enum mgm_enum_state */
+	/* Protocols: what they registered with; callbacks are stored (D11). */
+	DWORD protocol_id;
+	DWORD component_id;
+	ROUTING_PROTOCOL_CONFIG config;
+};
+
+struct mgm_htable {
+	struct mgm_slot *slots;
+	uint32_t nslots;	/* allocated */
+	uint32_t next;		/* where the next free-slot search starts */
+	uint32_t used;
+};
+
+HANDLE mgm_handle_encode(uint32_t slot, uintptr_t gen, unsigned int kind);
+/* -ENOMEM when the table cannot grow (MGM_HANDLE_MAX reached). */
+int mgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
+		 HANDLE *handle, struct mgm_slot **slot);
+/* The slot @handle names if it is live and of @kind; else NULL. */
+struct mgm_slot *mgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
+			       unsigned int kind);
+void mgm_ht_free(struct mgm_htable *ht, struct mgm_slot *slot);
+/* Invalidate every live handle (a forked child's table). */
+void mgm_ht_invalidate_all(struct mgm_htable *ht);
+void mgm_ht_destroy(struct mgm_htable *ht);
+
+/* --- state.c: the process's device file and handle table ------------------ */
+/*
+ * One lock guards the file descriptor and the handle table. It is never
+ * held across an ioctl: callers copy what they need out of a slot.
+ * mgm_lock() also notices a forked child (also one made by clone(), which
+ * runs no atfork handler) and drops the parent's file and handles.
+ */
+void mgm_lock(void);
+void mgm_unlock(void);
+struct mgm_htable *mgm_handles(void);
+/* The device file, opened on first use: fd or -errno. Under mgm_lock(). */
+int mgm_fd_locked(void);
+
+/* What a call needs from a handle, copied out under the lock. */
+struct mgm_ref {
+	int fd;
+	uint32_t kid;
+	unsigned int state;
+};
+
+/* 0 and *ref, or -EINVAL when @handle is not a live handle of @kind. */
+int mgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref);
+/* The device file (opened on first use): fd or -errno. */
+int mgm_fd(void);
+/* ioctl() on the device: 0 or -errno. */
+int mgm_ioctl(int fd, unsigned long cmd, void *arg);
+
+#endif /* MGM_INTERNAL_H */

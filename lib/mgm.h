@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mgm.h - the Windows RRAS Multicast Group Manager (MGM) API on Linux.
+ *
+ * Code written against Windows' <mgm.h> compiles against this header and
+ * links with -lmgm (see pkg-config libmgm). The functions talk to the mgm
+ * kernel module through /dev/mgm; see libmgm(3) for the process model
+ * (threads, fork), mgm(4) for the device and the Mgm*(3) pages for each
+ * call.
+ *
+ * Every Mgm* function returns a Win32 error code (a DWORD). Addresses and
+ * masks are IPv4 in a DWORD in network byte order, as struct
+ * in_addr.s_addr holds them.
+ *
+ * Callbacks in ROUTING_PROTOCOL_CONFIG are accepted and stored with the
+ * protocol, but not called: delivering them is a later feature.
+ *
+ * Below the Windows API, a small native API (mgm_*) exposes what Windows
+ * does not have: enumeration without a protocol and with the table's
+ * generation, batched membership changes, statistics. Native calls return
+ * 0 or a negative errno.
+ */
+#ifndef MGM_H
+#define MGM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/mgm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Exported from libmgm.so: everything else is hidden. */
+#define MGM_API __attribute__((visibility("default")))
+
+/* --- Windows types ------------------------------------------------------- */
+#ifndef _WINDEF_	/* already defined when a Windows compatibility layer is in use */
+typedef uint32_t DWORD, *PDWORD;
+typedef int32_t BOOL, *PBOOL;
+typedef uint8_t BYTE, *PBYTE;
+typedef void *PVOID;
+typedef void *HANDLE, **PHANDLE;
+#endif
+
+/* --- Win32 error codes the MGM functions return -------------------------- */
+#ifndef NO_ERROR
+#define NO_ERROR			0
+#endif
+#define ERROR_ACCESS_DENIED		5
+#define ERROR_NOT_ENOUGH_MEMORY		8
+#define ERROR_INVALID_PARAMETER		87
+#define ERROR_INSUFFICIENT_BUFFER	122
+#define ERROR_ALREADY_EXISTS		183
+#define ERROR_MORE_DATA			234
+#define ERROR_NO_MORE_ITEMS		259
+#define ERROR_CAN_NOT_COMPLETE		1003
+#define ERROR_NOT_FOUND			1168
+
+/* --- constants ----------------------------------------------------------- */
+#define MGM_JOIN_STATE_FLAG		0x00000001
+#define MGM_FORWARD_STATE_FLAG		0x00000002
+#define PROTO_IP_IGMP			10
+
+/* --- structures ---------------------------------------------------------- */
+typedef struct _SOURCE_GROUP_ENTRY {
+	DWORD dwSourceAddr;
+	DWORD dwSourceMask;
+	DWORD dwGroupAddr;
+	DWORD dwGroupMask;
+} SOURCE_GROUP_ENTRY, *PSOURCE_GROUP_ENTRY;
+
+typedef enum _MGM_ENUM_TYPES {
+	ANY_SOURCE = 0,		/* one record per group: {0, 0, G, Gmask} */
+	ALL_SOURCES		/* one record per (S,G), (*,G) and (*,*) */
+} MGM_ENUM_TYPES;
+
+typedef struct _MGM_IF_ENTRY {
+	DWORD dwIfIndex;
+	DWORD dwIfNextHopAddr;
+	BOOL bIGMP;
+	BOOL bIsEnabled;
+} MGM_IF_ENTRY, *PMGM_IF_ENTRY;
+
+/* The callbacks a routing protocol hands to MGM. Stored, not called yet. */
+typedef DWORD (*PMGM_RPF_CALLBACK)(DWORD dwSourceAddr, DWORD dwSourceMask,
+				   DWORD dwGroupAddr, DWORD dwGroupMask,
+				   PDWORD pdwInIfIndex,
+				   PDWORD pdwInIfNextHopAddr,
+				   PDWORD pdwUpStreamNbr, DWORD dwHdrSize,
+				   PBYTE pbPacketHdr, PBYTE pbRoute);
+typedef DWORD (*PMGM_CREATION_ALERT_CALLBACK)(DWORD dwSourceAddr,
+					      DWORD dwSourceMask,
+					      DWORD dwGroupAddr,
+					      DWORD dwGroupMask,
+					      DWORD dwInIfIndex,
+					      DWORD dwInIfNextHopAddr,
+					      DWORD dwIfCount,
+					      PMGM_IF_ENTRY pmieOutIfList);
+typedef DWORD (*PMGM_PRUNE_ALERT_CALLBACK)(DWORD dwSourceAddr,
+					   DWORD dwSourceMask,
+					   DWORD dwGroupAddr, DWORD dwGroupMask,
+					   DWORD dwIfIndex,
+					   DWORD dwIfNextHopAddr,
+					   BOOL bMemberDelete,
+					   PDWORD pdwTimeout);
+typedef DWORD (*PMGM_JOIN_ALERT_CALLBACK)(DWORD dwSourceAddr,
+					  DWORD dwSourceMask,
+					  DWORD dwGroupAddr, DWORD dwGroupMask,
+					  BOOL bMemberUpdate);
+typedef DWORD (*PMGM_WRONG_IF_CALLBACK)(DWORD dwSourceAddr, DWORD dwGroupAddr,
+					DWORD dwIfIndex, DWORD dwIfNextHopAddr,
+					DWORD dwHdrSize, PBYTE pbPacketHdr);
+typedef DWORD (*PMGM_LOCAL_JOIN_CALLBACK)(DWORD dwSourceAddr,
+					  DWORD dwSourceMask,
+					  DWORD dwGroupAddr, DWORD dwGroupMask,
+					  DWORD dwIfIndex,
+					  DWORD dwIfNextHopAddr);
+typedef DWORD (*PMGM_LOCAL_LEAVE_CALLBACK)(DWORD dwSourceAddr,
+					   DWORD dwSourceMask,
+					   DWORD dwGroupAddr, DWORD dwGroupMask,
+					   DWORD dwIfIndex,
+					   DWORD dwIfNextHopAddr);
+typedef DWORD (*PMGM_DISABLE_IGMP_CALLBACK)(DWORD dwIfIndex,
+					    DWORD dwIfNextHopAddr);
+typedef DWORD (*PMGM_ENABLE_IGMP_CALLBACK)(DWORD dwIfIndex,
+					   DWORD dwIfNextHopAddr);
+
+typedef struct _ROUTING_PROTOCOL_CONFIG {
+	DWORD dwCallbackFlags;
+	PMGM_RPF_CALLBACK pfnRpfCallback;
+	PMGM_CREATION_ALERT_CALLBACK pfnCreationAlertCallback;
+	PMGM_PRUNE_ALERT_CALLBACK pfnPruneAlertCallback;
+	PMGM_JOIN_ALERT_CALLBACK pfnJoinAlertCallback;
+	PMGM_WRONG_IF_CALLBACK pfnWrongIfCallback;
+	PMGM_LOCAL_JOIN_CALLBACK pfnLocalJoinCallback;
+	PMGM_LOCAL_LEAVE_CALLBACK pfnLocalLeaveCallback;
+	PMGM_DISABLE_IGMP_CALLBACK pfnDisableIgmpCallback;
+	PMGM_ENABLE_IGMP_CALLBACK pfnEnableIgmpCallback;
+} ROUTING_PROTOCOL_CONFIG, *PROUTING_PROTOCOL_CONFIG;
+
+/* --- the Windows MGM functions ------------------------------------------- */
+MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
+				   DWORD dwProtocolId, DWORD dwComponentId,
+				   HANDLE *phProtocol);
+MGM_API DWORD MgmDeRegisterMProtocol(HANDLE hProtocol);
+
+MGM_API DWORD MgmTakeInterfaceOwnership(HANDLE hProtocol, DWORD dwIfIndex,
+					DWORD dwIfNextHopAddr);
+MGM_API DWORD MgmReleaseInterfaceOwnership(HANDLE hProtocol, DWORD dwIfIndex,
+					   DWORD dwIfNextHopAddr);
+MGM_API DWORD MgmGetProtocolOnInterface(DWORD dwIfIndex, DWORD dwIfNextHopAddr,
+					PDWORD pdwIfProtocolId,
+					PDWORD pdwIfComponentId);
+
+MGM_API DWORD MgmAddGroupMembershipEntry(HANDLE hProtocol, DWORD dwSourceAddr,
+					 DWORD dwSourceMask, DWORD dwGroupAddr,
+					 DWORD dwGroupMask, DWORD dwIfIndex,
+					 DWORD dwIfNextHopIPAddr,
+					 DWORD dwFlags);
+MGM_API DWORD MgmDeleteGroupMembershipEntry(HANDLE hProtocol,
+					    DWORD dwSourceAddr,
+					    DWORD dwSourceMask,
+					    DWORD dwGroupAddr,
+					    DWORD dwGroupMask, DWORD dwIfIndex,
+					    DWORD dwIfNextHopIPAddr,
+					    DWORD dwFlags);
+
+MGM_API DWORD MgmGroupEnumerationStart(HANDLE hProtocol,
+				       MGM_ENUM_TYPES metEnumType,
+				       HANDLE *phEnumHandle);
+MGM_API DWORD MgmGroupEnumerationGetNext(HANDLE hEnum, PDWORD pdwBufferSize,
+					 PBYTE pbBuffer,
+					 PDWORD pdwNumEntries);
+MGM_API DWORD MgmGroupEnumerationEnd(HANDLE hEnum);
+
+/* --- native API: 0 or a negative errno ------------------------------------ */
+
+/*
+ * Open this process's file of /dev/mgm now, if it is not open yet (every
+ * call does so lazily). -ENOENT: no device, the module is not loaded;
+ * -EACCES: no permission on the device node.
+ */
+MGM_API int mgm_device_open(void);
+
+/* "ERROR_INVALID_PARAMETER" for 87, ...; "ERROR_UNKNOWN" otherwise. */
+MGM_API const char *mgm_error_name(DWORD code);
+
+/*
+ * Start an enumeration without a protocol (needs only the device, no
+ * privilege). @type is ANY_SOURCE or ALL_SOURCES. The handle is an
+ * enumeration handle like MgmGroupEnumerationStart's: read it with
+ * mgm_enum_next() or MgmGroupEnumerationGetNext(), free it with
+ * MgmGroupEnumerationEnd(). *@generation (if not NULL) gets the table's
+ * generation at the start.
+ */
+MGM_API int mgm_enum_start(MGM_ENUM_TYPES type, HANDLE *phEnum,
+			   uint64_t *generation);
+
+struct mgm_enum_status {
+	uint32_t count;			/* records written to the buffer */
+	uint32_t flags;			/* MGM_ENUM_END, MGM_ENUM_CHANGED */
+	uint64_t start_generation;	/* generation when the cursor started */
+	uint64_t generation;		/* generation now */
+	uint32_t needed;		/* with -ERANGE: bytes one record needs */
+	uint32_t reserved;
+};
+
+/*
+ * Read the next records into @buf (@size bytes): the kernel's view,
+ * without the Windows call's end-of-enumeration bookkeeping. MGM_ENUM_END
+ * comes with the last records (later calls give none and MGM_ENUM_END
+ * again); MGM_ENUM_CHANGED says the table changed since the start, so the
+ * caller may start again for a consistent view. -ERANGE: not even one
+ * record fits (st->needed tells the size). -EINVAL: bad handle.
+ */
+MGM_API int mgm_enum_next(HANDLE hEnum, void *buf, uint32_t size,
+			  struct mgm_enum_status *st);
+
+/* One membership of a batch; fields as MgmAddGroupMembershipEntry's. */
+struct mgm_member {
+	DWORD source;
+	DWORD source_mask;
+	DWORD group;
+	DWORD group_mask;
+	DWORD ifindex;
+	DWORD nexthop;
+	DWORD flags;	/* MGM_JOIN_STATE_FLAG and/or MGM_FORWARD_STATE_FLAG */
+};
+
+/*
+ * Add or delete @count memberships of protocol @hProtocol, in order, with
+ * as few system calls as possible. The first failure stops: *@done (if
+ * not NULL) tells how many were applied, the return value why record
+ * *@done failed.
+ */
+MGM_API int mgm_add_memberships(HANDLE hProtocol,
+				const struct mgm_member *recs, size_t count,
+				size_t *done);
+MGM_API int mgm_delete_memberships(HANDLE hProtocol,
+				   const struct mgm_member *recs, size_t count,
+				   size_t *done);
+
+/*
+ * Counters and limits (struct mgm_stats of <linux/mgm.h>). @size is
+ * sizeof(*stats) as the caller knows it; fields this library does not know
+ * are zeroed.
+ */
+MGM_API int mgm_get_stats(struct mgm_stats *stats, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MGM_H */

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Routing protocols and interface ownership: MgmRegisterMProtocol,
+ * MgmDeRegisterMProtocol, MgmTakeInterfaceOwnership,
+ * MgmReleaseInterfaceOwnership, MgmGetProtocolOnInterface.
+ */
+#include <errno.h>
+#include <string.h>
+#include "internal.h"
+
+MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
+				   DWORD dwProtocolId, DWORD dwComponentId,
+				   HANDLE *phProtocol)
+{
+	struct mgm_register reg = {
+		.protocol_id = dwProtocolId,
+		.component_id = dwComponentId,
+	};
+	struct mgm_deregister undo = { 0 };
+	struct mgm_slot *slot;
+	HANDLE handle;
+	int fd, err;
+
+	if (!prpiInfo || !phProtocol)
+		return ERROR_INVALID_PARAMETER;
+	reg.callback_flags = prpiInfo->dwCallbackFlags;
+
+	fd = mgm_fd();
+	if (fd < 0)
+		return mgm_win32(fd, MGM_SRC_OPEN);
+	err = mgm_ioctl(fd, MGM_IOC_REGISTER, &reg);
+	if (err)
+		return mgm_win32(err, MGM_SRC_IOCTL);
+
+	mgm_lock();
+	err = mgm_ht_alloc(mgm_handles(), MGM_KIND_PROTOCOL, reg.handle,
+			   &handle, &slot);
+	if (!err) {
+		slot->protocol_id = dwProtocolId;
+		slot->component_id = dwComponentId;
+		slot->config = *prpiInfo;	/* stored, not called (D11) */
+	}
+	mgm_unlock();
+	if (err) {
+		undo.handle = reg.handle;
+		mgm_ioctl(fd, MGM_IOC_DEREGISTER, &undo);
+		return mgm_win32(err, MGM_SRC_IOCTL);
+	}
+	*phProtocol = handle;
+	return NO_ERROR;
+}
+
+MGM_API DWORD MgmDeRegisterMProtocol(HANDLE hProtocol)
+{
+	struct mgm_deregister dereg = { 0 };
+	struct mgm_slot *slot;
+	struct mgm_ref ref;
+	int err;
+
+	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	if (err)
+		return mgm_win32(err, MGM_SRC_IOCTL);
+	dereg.handle = ref.kid;
+	err = mgm_ioctl(ref.fd, MGM_IOC_DEREGISTER, &dereg);
+	if (err)
+		return mgm_win32(err, MGM_SRC_IOCTL);
+
+	mgm_lock();
+	slot = mgm_ht_lookup(mgm_handles(), hProtocol, MGM_KIND_PROTOCOL);
+	if (slot)
+		mgm_ht_free(mgm_handles(), slot);
+	mgm_unlock();
+	return NO_ERROR;
+}
+
+static DWORD mgm_interface(HANDLE hProtocol, DWORD dwIfIndex,
+			   DWORD dwIfNextHopAddr, unsigned long cmd)
+{
+	struct mgm_interface arg = {
+		.ifindex = dwIfIndex,
+		.nexthop = dwIfNextHopAddr,
+	};
+	struct mgm_ref ref;
+	int err;
+
+	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	if (!err) {
+		arg.handle = ref.kid;
+		err = mgm_ioctl(ref.fd, cmd, &arg);
+	}
+	return mgm_win32(err, MGM_SRC_IOCTL);
+}
+
+MGM_API DWORD MgmTakeInterfaceOwnership(HANDLE hProtocol, DWORD dwIfIndex,
+					DWORD dwIfNextHopAddr)
+{
+	return mgm_interface(hProtocol, dwIfIndex, dwIfNextHopAddr,
+			     MGM_IOC_TAKE_INTERFACE);
+}
+
+MGM_API DWORD MgmReleaseInterfaceOwnership(HANDLE hProtocol, DWORD dwIfIndex,
+					   DWORD dwIfNextHopAddr)
+{
+	return mgm_interface(hProtocol, dwIfIndex, dwIfNextHopAddr,
+			     MGM_IOC_RELEASE_INTERFACE);
+}
+
+MGM_API DWORD MgmGetProtocolOnInterface(DWORD dwIfIndex, DWORD dwIfNextHopAddr,
+					PDWORD pdwIfProtocolId,
+					PDWORD pdwIfComponentId)
+{
+	struct mgm_owner_query q = {
+		.ifindex = dwIfIndex,
+		.nexthop = dwIfNextHopAddr,
+	};
+	int fd, err;
+
+	if (!pdwIfProtocolId || !pdwIfComponentId)
+		return ERROR_INVALID_PARAMETER;
+	fd = mgm_fd();
+	if (fd < 0)
+		return mgm_win32(fd, MGM_SRC_OPEN);
+	err = mgm_ioctl(fd, MGM_IOC_GET_OWNER, &q);
+	if (err)
+		return mgm_win32(err, MGM_SRC_IOCTL);
+	*pdwIfProtocolId = q.protocol_id;
+	*pdwIfComponentId = q.component_id;
+	return NO_ERROR;
+}

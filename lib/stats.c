@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Counters and limits of the table: mgm_get_stats() (MGM_IOC_STATS). */
+#include <errno.h>
+#include <string.h>
+#include "internal.h"
+
+MGM_API int mgm_get_stats(struct mgm_stats *stats, size_t size)
+{
+	struct mgm_stats s = { 0 };
+	int fd, err;
+
+	if (!stats)
+		return -EINVAL;
+	fd = mgm_fd();
+	if (fd < 0)
+		return fd;
+	err = mgm_ioctl(fd, MGM_IOC_STATS, &s);
+	if (err)
+		return err;
+	if (size > sizeof(s)) {
+		memset((char *)stats + sizeof(s), 0, size - sizeof(s));
+		size = sizeof(s);
+	}
+	memcpy(stats, &s, size);
+	return 0;
+}
