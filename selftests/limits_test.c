@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Limits (module parameters): each is reached cleanly with ENOSPC, and the
+ * request that hits it changes nothing and loses nothing stored before.
+ * The module is reloaded with small limits for these tests, then restored.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "helpers.h"
+
+#define SMALL "max_entries=10 max_memberships=15 max_protocols=3 max_interfaces=4 max_cursors=5"
+
+FIXTURE(limits) {
+	int fd;
+	uint32_t proto;
+	int ifindex;
+};
+
+FIXTURE_SETUP(limits)
+{
+	ASSERT_EQ(0, module_reload(SMALL));
+	self->fd = mgm_open_dev();
+	ASSERT_LE(0, self->fd);
+	self->ifindex = make_dummy("l0");
+	ASSERT_LT(0, self->ifindex);
+	ASSERT_EQ(0, mgm_register_proto(self->fd, MGM_PROTO_PIM, 1, &self->proto));
+	ASSERT_EQ(0, mgm_take(self->fd, self->proto, self->ifindex, 0));
+}
+
+FIXTURE_TEARDOWN(limits)
+{
+	close(self->fd);
+	del_link("l0");
+	EXPECT_EQ(0, module_reload(NULL));
+}
+
+static uint32_t src(int i)
+{
+	return htonl(0x0a000001 + i);
+}
+
+#define GROUP	ip4(232, 5, 5, 5)
+
+TEST_F(limits, parameters_are_visible)
+{
+	struct mgm_stats st;
+	char *v = read_file("/sys/module/mgm/parameters/max_entries");
+
+	ASSERT_TRUE(v != NULL);
+	EXPECT_STREQ("10\n", v);
+	free(v);
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &st));
+	EXPECT_EQ(10u, st.max_entries);
+	EXPECT_EQ(15u, st.max_memberships);
+	EXPECT_EQ(3u, st.max_protocols);
+	EXPECT_EQ(4u, st.max_interfaces);
+	EXPECT_EQ(5u, st.max_cursors);
+}
+
+TEST_F(limits, entries)
+{
+	struct mgm_source_group *r;
+	struct mgm_stats a, b;
+	uint32_t igmp;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(i),
+				     GROUP, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &a));
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, self->proto, self->ifindex, src(10),
+				   GROUP, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &b));
+	EXPECT_EQ(a.generation, b.generation);
+	EXPECT_EQ(10u, b.entries);
+	/* Existing entries still take memberships and flags. */
+	ASSERT_EQ(0, mgm_register_proto(self->fd, MGM_PROTO_IGMP, 1, &igmp));
+	ASSERT_EQ(0, mgm_take(self->fd, igmp, self->ifindex, 0));
+	EXPECT_EQ(0, mgm_add(self->fd, igmp, self->ifindex, src(3), GROUP,
+			     MGM_JOIN_STATE));
+	EXPECT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(3), GROUP,
+			     MGM_FORWARD_STATE));
+	/* Everything stored before is intact. */
+	ASSERT_EQ(10, mgm_enum_all(self->fd, MGM_ENUM_ALL_SOURCES, 4096, &r));
+	for (i = 0; i < 10; i++) {
+		EXPECT_EQ(src(i), r[i].source);
+	}
+	free(r);
+	/* Room again after a delete. */
+	ASSERT_EQ(0, mgm_del(self->fd, self->proto, self->ifindex, src(0), GROUP,
+			     MGM_JOIN_STATE));
+	EXPECT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(10), GROUP,
+			     MGM_JOIN_STATE));
+}
+
+TEST_F(limits, memberships)
+{
+	struct mgm_stats st;
+	uint32_t igmp;
+	int i;
+
+	ASSERT_EQ(0, mgm_register_proto(self->fd, MGM_PROTO_IGMP, 1, &igmp));
+	ASSERT_EQ(0, mgm_take(self->fd, igmp, self->ifindex, 0));
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(i),
+				     GROUP, MGM_JOIN_STATE));
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, mgm_add(self->fd, igmp, self->ifindex, src(i), GROUP,
+				     MGM_JOIN_STATE));
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, igmp, self->ifindex, src(5), GROUP,
+				   MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &st));
+	EXPECT_EQ(15u, st.memberships);
+	EXPECT_EQ(10u, st.entries);
+}
+
+TEST_F(limits, batch_stops_at_the_limit)
+{
+	struct mgm_membership recs[12];
+	uint32_t done;
+	int32_t error;
+	int i;
+
+	for (i = 0; i < 12; i++)
+		recs[i] = mgm_rec(self->proto, self->ifindex, src(i), GROUP,
+				  MGM_JOIN_STATE);
+	EXPECT_EQ(-ENOSPC, mgm_batch_apply(self->fd, MGM_BATCH_ADD, recs, 12,
+					   &done, &error));
+	EXPECT_EQ(10u, done);
+	EXPECT_EQ(ENOSPC, error);
+}
+
+TEST_F(limits, protocols)
+{
+	int fd2 = mgm_open_dev();
+
+	ASSERT_EQ(0, mgm_register_proto(self->fd, 20, 1, NULL));
+	ASSERT_LE(0, fd2);
+	/* The limit is per namespace, across files. */
+	ASSERT_EQ(0, mgm_register_proto(fd2, 20, 2, NULL));
+	EXPECT_EQ(-ENOSPC, mgm_register_proto(fd2, 20, 3, NULL));
+	EXPECT_EQ(-ENOSPC, mgm_register_proto(self->fd, 20, 3, NULL));
+	/* A duplicate is still a duplicate at the limit. */
+	EXPECT_EQ(-EEXIST, mgm_register_proto(self->fd, 20, 1, NULL));
+	close(fd2);
+	EXPECT_EQ(0, mgm_register_proto(self->fd, 20, 3, NULL));
+}
+
+TEST_F(limits, interfaces)
+{
+	int i;
+
+	for (i = 1; i < 4; i++)
+		ASSERT_EQ(0, mgm_take(self->fd, self->proto, self->ifindex,
+				      ip4(10, 0, 0, i)));
+	EXPECT_EQ(-ENOSPC, mgm_take(self->fd, self->proto, self->ifindex,
+				    ip4(10, 0, 0, 9)));
+	EXPECT_EQ(0, mgm_release(self->fd, self->proto, self->ifindex,
+				 ip4(10, 0, 0, 1)));
+	EXPECT_EQ(0, mgm_take(self->fd, self->proto, self->ifindex,
+			      ip4(10, 0, 0, 9)));
+}
+
+TEST_F(limits, cursors)
+{
+	uint32_t c[5], extra;
+	int i;
+
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &c[i]));
+	EXPECT_EQ(-ENOSPC, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &extra));
+	EXPECT_EQ(0, mgm_enum_end_id(self->fd, c[0]));
+	EXPECT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &c[0]));
+}
+
+TEST_HARNESS_MAIN
