@@ -1,10 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Command-line tools. GUEST_TOOLS are copied into the VM's /usr/bin.
+#
+# mgmctl links libmgm statically and is itself static, so the same binary
+# runs in the guest (no C library there) and is what `make install` installs.
 
-GUEST_TOOLS := tools/mgm-demo
+MGMCTL_SRCS := $(wildcard tools/mgmctl/*.c)
+MGMCTL := $(B)/tools/mgmctl
 
-tools: $(B)/tools/vm-exit
+GUEST_TOOLS := tools/mgm-demo $(MGMCTL)
+
+tools: $(B)/tools/vm-exit $(MGMCTL)
 
 $(B)/tools/vm-exit: tools/vm-exit.c
 	@mkdir -p $(@D)
 	$(CC) $(LIB_CFLAGS) -o $@ $< -static
+
+$(MGMCTL): $(MGMCTL_SRCS) tools/mgmctl/mgmctl.h $(LIB_A) lib/mgm.h
+	@mkdir -p $(@D)
+	$(CC) $(LIB_CFLAGS) -o $@ $(MGMCTL_SRCS) $(LIB_A) $(STATIC)
