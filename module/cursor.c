@@ -27,7 +27,7 @@
 #define MGM_CURSOR_RECORDS	(PAGE_SIZE / sizeof(struct mgm_source_group))
 
 struct mgm_cursor {
-	struct mutex lock;
+	struct mutex lock;		/* serialises get-next on this cursor */
 	refcount_t refs;
 	struct mgm_walk walk;
 	u64 start_generation;

@@ -99,25 +99,27 @@ MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
 MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
 MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
 
-#define MGM_IOCTL(_cmd, _fn, _flags)					\
-	[_IOC_NR(_cmd)] = { .cmd = _cmd, .flags = _flags, .fn = _fn##_ioctl }
+#define MGM_IOCTL(_name, _fn, _flags)					\
+	[_IOC_NR(MGM_IOC_##_name)] = {					\
+		.cmd = MGM_IOC_##_name, .flags = _flags, .fn = _fn##_ioctl \
+	}
 
 static const struct mgm_ioctl_desc mgm_ioctls[] = {
-	MGM_IOCTL(MGM_IOC_REGISTER, mgm_register, MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_DEREGISTER, mgm_deregister, MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_TAKE_INTERFACE, mgm_take_interface, MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_RELEASE_INTERFACE, mgm_release_interface,
+	MGM_IOCTL(REGISTER, mgm_register, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(DEREGISTER, mgm_deregister, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(TAKE_INTERFACE, mgm_take_interface, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(RELEASE_INTERFACE, mgm_release_interface,
 		  MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_GET_OWNER, mgm_get_owner, 0),
-	MGM_IOCTL(MGM_IOC_ADD_MEMBERSHIP, mgm_add_membership, MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_DELETE_MEMBERSHIP, mgm_delete_membership,
+	MGM_IOCTL(GET_OWNER, mgm_get_owner, 0),
+	MGM_IOCTL(ADD_MEMBERSHIP, mgm_add_membership, MGM_IOCTL_ADMIN),
+	MGM_IOCTL(DELETE_MEMBERSHIP, mgm_delete_membership,
 		  MGM_IOCTL_ADMIN),
-	MGM_IOCTL(MGM_IOC_BATCH, mgm_batch,
+	MGM_IOCTL(BATCH, mgm_batch,
 		  MGM_IOCTL_ADMIN | MGM_IOCTL_OUT_ON_ERROR),
-	MGM_IOCTL(MGM_IOC_ENUM_START, mgm_enum_start, 0),
-	MGM_IOCTL(MGM_IOC_ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
-	MGM_IOCTL(MGM_IOC_ENUM_END, mgm_enum_end, 0),
-	MGM_IOCTL(MGM_IOC_STATS, mgm_stats, 0),
+	MGM_IOCTL(ENUM_START, mgm_enum_start, 0),
+	MGM_IOCTL(ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
+	MGM_IOCTL(ENUM_END, mgm_enum_end, 0),
+	MGM_IOCTL(STATS, mgm_stats, 0),
 };
 
 /* Large enough for every argument struct; checked in mgm_check_abi(). */

@@ -52,7 +52,7 @@ extern unsigned int mgm_max_cursors;
 
 struct mgm_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;		/* every writer of the namespace */
 	/*
 	 * The (S,G) index, see table.c: key -> struct mgm_entry, in RCU mode,
 	 * written under @lock.

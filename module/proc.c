@@ -34,9 +34,8 @@ struct mgm_proc_iter {
 static struct mgm_entry *mgm_proc_find(struct seq_file *seq, loff_t pos,
 				       u64 from)
 {
-	struct mgm_net *mn = mgm_net(seq_file_net(seq));
+	MA_STATE(mas, &mgm_net(seq_file_net(seq))->table, from, from);
 	struct mgm_proc_iter *it = seq->private;
-	MA_STATE(mas, &mn->table, from, from);
 	void *value;
 
 	it->pos = pos;
