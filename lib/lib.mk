@@ -42,7 +42,7 @@ $(LIB_SO): $(patsubst lib/%.c,$(B)/lib/shared/%.o,$(LIB_SRCS)) $(LIB_MAP)
 
 # In-VM selftests of the library (selftests/lib_*_test.c) link it
 # statically; this rule wins over selftests.mk's for their names.
-$(B)/selftests/lib_%_test: selftests/lib_%_test.c $(SELFTEST_DEPS) $(LIB_A)
+$(B)/selftests/lib_%_test: selftests/lib_%_test.c selftests/lib_test.h $(SELFTEST_DEPS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< selftests/helpers.c $(LIB_A) $(STATIC)
 

@@ -43,24 +43,24 @@ typedef void *PVOID;
 typedef void *HANDLE, **PHANDLE;
 #endif
 
-/* --- Win32 error codes the MGM functions return -------------------------- */
+/* --- Win32 error codes the MGM functions return (DWORD constants) --------- */
 #ifndef NO_ERROR
-#define NO_ERROR			0
+#define NO_ERROR			0u
 #endif
-#define ERROR_ACCESS_DENIED		5
-#define ERROR_NOT_ENOUGH_MEMORY		8
-#define ERROR_INVALID_PARAMETER		87
-#define ERROR_INSUFFICIENT_BUFFER	122
-#define ERROR_ALREADY_EXISTS		183
-#define ERROR_MORE_DATA			234
-#define ERROR_NO_MORE_ITEMS		259
-#define ERROR_CAN_NOT_COMPLETE		1003
-#define ERROR_NOT_FOUND			1168
+#define ERROR_ACCESS_DENIED		5u
+#define ERROR_NOT_ENOUGH_MEMORY		8u
+#define ERROR_INVALID_PARAMETER		87u
+#define ERROR_INSUFFICIENT_BUFFER	122u
+#define ERROR_ALREADY_EXISTS		183u
+#define ERROR_MORE_DATA			234u
+#define ERROR_NO_MORE_ITEMS		259u
+#define ERROR_CAN_NOT_COMPLETE		1003u
+#define ERROR_NOT_FOUND			1168u
 
 /* --- constants ----------------------------------------------------------- */
-#define MGM_JOIN_STATE_FLAG		0x00000001
-#define MGM_FORWARD_STATE_FLAG		0x00000002
-#define PROTO_IP_IGMP			10
+#define MGM_JOIN_STATE_FLAG		0x00000001u
+#define MGM_FORWARD_STATE_FLAG		0x00000002u
+#define PROTO_IP_IGMP			10u
 
 /* --- structures ---------------------------------------------------------- */
 typedef struct _SOURCE_GROUP_ENTRY {
