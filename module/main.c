@@ -155,6 +155,13 @@ static long mgm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 		if (ret)
 			return ret == -E2BIG ? -EINVAL : ret;
 	}
+	/*
+	 * A command whose result cannot be written back must not happen at
+	 * all: a protocol or cursor nobody learns the id of, or records
+	 * copied out that the caller cannot count, would be lost.
+	 */
+	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uptr, kdata, ksize))
+		return -EFAULT;
 
 	ret = desc->fn(mf, kdata);
 

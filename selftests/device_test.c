@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
@@ -149,6 +150,37 @@ TEST(bad_argument_pointer)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(fd, MGM_IOC_ENUM_START, (void *)8));
 	EXPECT_EQ(EFAULT, errno);
+	close(fd);
+}
+
+/* A command whose result cannot be written back does nothing. */
+TEST(unwritable_argument_changes_nothing)
+{
+	struct mgm_register reg = { .protocol_id = 90, .component_id = 1 };
+	struct mgm_enum_start start = { .type = MGM_ENUM_ALL_SOURCES };
+	long page = sysconf(_SC_PAGESIZE);
+	struct mgm_stats st;
+	char *ro;
+	int fd = mgm_open_dev();
+
+	ASSERT_LE(0, fd);
+	ro = mmap(NULL, page, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_TRUE(ro != MAP_FAILED);
+	memcpy(ro, &reg, sizeof(reg));
+	memcpy(ro + 64, &start, sizeof(start));
+	ASSERT_EQ(0, mprotect(ro, page, PROT_READ));
+	EXPECT_EQ(-1, ioctl(fd, MGM_IOC_REGISTER, ro));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(fd, MGM_IOC_ENUM_START, ro + 64));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, mgm_stats_get(fd, &st));
+	EXPECT_EQ(0u, st.protocols);
+	EXPECT_EQ(0u, st.cursors);
+	/* The same requests from writable memory work. */
+	EXPECT_EQ(0, ioctl(fd, MGM_IOC_REGISTER, &reg));
+	EXPECT_EQ(0, ioctl(fd, MGM_IOC_ENUM_START, &start));
+	munmap(ro, page);
 	close(fd);
 }
 

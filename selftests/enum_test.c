@@ -340,6 +340,16 @@ TEST_F(enumr, fault_leaves_the_cursor_where_it_was)
 	/* Read-only memory. */
 	ASSERT_EQ(0, mprotect(map, page, PROT_READ));
 	EXPECT_EQ(-EFAULT, mgm_enum_next_buf(self->fd, c, map, page, &out));
+	/* The argument struct itself cannot be written back. */
+	ASSERT_EQ(0, mprotect(map, page, PROT_READ | PROT_WRITE));
+	memset(&out, 0, sizeof(out));
+	out.cursor = c;
+	out.buffer = (uintptr_t)(map + 1024);
+	out.buffer_size = 1024;
+	memcpy(map, &out, sizeof(out));
+	ASSERT_EQ(0, mprotect(map, page, PROT_READ));
+	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_ENUM_NEXT, map));
+	EXPECT_EQ(EFAULT, errno);
 	/* Nothing was consumed. */
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, &first, sizeof(first), &out));
 	EXPECT_EQ(1u, out.count);

@@ -23,6 +23,9 @@
  *    batch) need CAP_NET_ADMIN in the user namespace owning the table's
  *    network namespace, checked against the credentials of the file's
  *    opener: EPERM otherwise. Enumeration and statistics need only the file.
+ *  - A command whose argument struct cannot be read, or (for commands that
+ *    return results in it) cannot be written back, fails with EFAULT and
+ *    has no effect.
  *  - Unknown ioctl numbers are ENOTTY. Layout is identical on 32- and 64-bit
  *    ABIs; 32-bit processes use the same numbers.
  *
