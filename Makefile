@@ -114,6 +114,7 @@ lint: checkpatch sparse
 include lib/lib.mk
 include tools/tools.mk
 include selftests/selftests.mk
+include debug.mk
 
 # Files the VM gets besides the module: see tools/vm-run.
 guest: selftests tools

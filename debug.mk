@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug-kernel test tier: `make check-debug`.
+#
+# Builds (once; cached under ~/.cache/mgm) a kernel with KASAN, lockdep,
+# PROVE_RCU, kmemleak, UBSAN, fault injection and KUnit (tools/debug-kernel),
+# mgm.ko and mgm_kunit.ko against it, and runs tools/check-debug: one guest
+# boot per phase (the KUnit suites, then each selftest program), each ending
+# with an unload of the module and a kmemleak scan. Prints the same summary
+# line as `make check` and fails on any failed test, kernel splat or leak.
+#
+# Sizes of the heavy cases in this tier (override on the command line):
+MGM_FUZZ_CALLS ?= 1000000
+MGM_FUZZ_SEED ?= 1
+MGM_LIFECYCLE_ENTRIES ?= 100000
+MGM_CHURN_STABLE ?= 100000
+MGM_CHURN_WRITERS ?= 2
+MGM_CHURN_READERS ?= 2
+MGM_CHURN_ROUNDS ?= 3
+# Run only some phases, e.g. PHASES="kunit fault_test".
+PHASES ?=
+
+export MGM_FUZZ_CALLS MGM_FUZZ_SEED MGM_LIFECYCLE_ENTRIES MGM_CHURN_STABLE \
+	MGM_CHURN_WRITERS MGM_CHURN_READERS MGM_CHURN_ROUNDS
+
+# The reliability tests share a header of their own.
+RELIABILITY_TESTS := fault_test fuzz_test lifecycle_test infoleak_test
+$(addprefix $(B)/selftests/,$(RELIABILITY_TESTS)): selftests/reliability.h
+
+check-debug: deps
+	@$(TOP)/tools/check-debug $(PHASES)

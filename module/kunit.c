@@ -1,0 +1,639 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests of mgm's pure logic, built as a module of their own
+ * (mgm_kunit.ko) when the kernel has CONFIG_KUNIT; they run when it is
+ * loaded, after mgm.ko.
+ *
+ *   mgm_key    key encoding (key.h): order, records, byte order
+ *   mgm_valid  validation of (source, group) quadruples and flags (SPEC D2/D3)
+ *   mgm_walk   the enumeration walk (walk.c) over a maple tree in RCU mode
+ *              built by the test: ordering, hidden entries, ANY_SOURCE
+ *              collapsing, exact end, and resuming across insertions and
+ *              deletions made between two calls (SPEC D5-D7)
+ *
+ * The walk never dereferences an entry (walk.h), so the trees here hold
+ * tagged pointers to a dummy object rather than real entries.
+ */
+#include <kunit/test.h>
+#include <linux/maple_tree.h>
+#include <linux/module.h>
+#include <linux/prandom.h>
+#include <linux/rcupdate.h>
+#include <linux/slab.h>
+#include "key.h"
+#include "walk.h"
+
+#define IP4(a, b, c, d)	((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
+#define NET4(a, b, c, d) htonl(IP4(a, b, c, d))
+#define ALL_ONES	htonl(0xffffffff)
+
+/* --- mgm_key ---------------------------------------------------------------- */
+
+static void mgm_key_layout(struct kunit *test)
+{
+	u64 key = mgm_key(NET4(10, 1, 2, 3), NET4(232, 4, 5, 6));
+
+	KUNIT_EXPECT_EQ(test, key, (u64)IP4(232, 4, 5, 6) << 32 | IP4(10, 1, 2, 3));
+	KUNIT_EXPECT_EQ(test, mgm_key_group(key), IP4(232, 4, 5, 6));
+	KUNIT_EXPECT_EQ(test, mgm_key_source(key), IP4(10, 1, 2, 3));
+	KUNIT_EXPECT_EQ(test, mgm_key(0, 0), 0ULL);
+	KUNIT_EXPECT_EQ(test, mgm_key(0, NET4(224, 0, 0, 1)),
+			(u64)IP4(224, 0, 0, 1) << 32);
+}
+
+/* Ascending keys are ascending (group, source) as host-order numbers (D6). */
+static void mgm_key_order(struct kunit *test)
+{
+	static const u32 pairs[][2] = {		/* { group, source }, ascending */
+		{ 0, 0 },
+		{ IP4(224, 0, 0, 1), 0 },
+		{ IP4(224, 0, 0, 1), IP4(1, 0, 0, 0) },
+		{ IP4(224, 0, 0, 1), IP4(9, 255, 255, 255) },
+		{ IP4(224, 0, 0, 1), IP4(10, 0, 0, 1) },
+		{ IP4(224, 0, 0, 1), IP4(223, 255, 255, 255) },
+		{ IP4(224, 0, 0, 2), 0 },
+		{ IP4(224, 0, 1, 0), IP4(1, 1, 1, 1) },
+		{ IP4(232, 0, 0, 0), IP4(10, 0, 0, 1) },
+		{ IP4(239, 255, 255, 255), IP4(223, 255, 255, 255) },
+	};
+	u64 prev = 0, key;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pairs); i++) {
+		key = mgm_key(htonl(pairs[i][1]), htonl(pairs[i][0]));
+		if (i)
+			KUNIT_EXPECT_LT_MSG(test, prev, key, "pair %u", i);
+		prev = key;
+	}
+}
+
+static void mgm_key_records(struct kunit *test)
+{
+	struct mgm_source_group rec;
+	u64 key;
+
+	memset(&rec, 0xa5, sizeof(rec));
+	key = mgm_key(NET4(10, 0, 0, 1), NET4(232, 1, 1, 1));
+	mgm_key_record(key, &rec);
+	KUNIT_EXPECT_EQ(test, rec.source, NET4(10, 0, 0, 1));
+	KUNIT_EXPECT_EQ(test, rec.source_mask, ALL_ONES);
+	KUNIT_EXPECT_EQ(test, rec.group, NET4(232, 1, 1, 1));
+	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+
+	/* The same key as ANY_SOURCE: the group alone. */
+	memset(&rec, 0xa5, sizeof(rec));
+	mgm_key_group_record(key, &rec);
+	KUNIT_EXPECT_EQ(test, rec.source, 0U);
+	KUNIT_EXPECT_EQ(test, rec.source_mask, 0U);
+	KUNIT_EXPECT_EQ(test, rec.group, NET4(232, 1, 1, 1));
+	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+
+	/* (*,G) */
+	memset(&rec, 0xa5, sizeof(rec));
+	mgm_key_record(mgm_key(0, NET4(224, 0, 0, 5)), &rec);
+	KUNIT_EXPECT_EQ(test, rec.source, 0U);
+	KUNIT_EXPECT_EQ(test, rec.source_mask, 0U);
+	KUNIT_EXPECT_EQ(test, rec.group, NET4(224, 0, 0, 5));
+	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+
+	/* (*,*), both ways */
+	memset(&rec, 0xa5, sizeof(rec));
+	mgm_key_record(0, &rec);
+	KUNIT_EXPECT_EQ(test, rec.source | rec.source_mask | rec.group |
+			rec.group_mask, 0U);
+	memset(&rec, 0xa5, sizeof(rec));
+	mgm_key_group_record(0, &rec);
+	KUNIT_EXPECT_EQ(test, rec.source | rec.source_mask | rec.group |
+			rec.group_mask, 0U);
+}
+
+static struct kunit_case mgm_key_cases[] = {
+	KUNIT_CASE(mgm_key_layout),
+	KUNIT_CASE(mgm_key_order),
+	KUNIT_CASE(mgm_key_records),
+	{}
+};
+
+static struct kunit_suite mgm_key_suite = {
+	.name = "mgm_key",
+	.test_cases = mgm_key_cases,
+};
+
+/* --- mgm_valid --------------------------------------------------------------- */
+
+struct mgm_sg_case {
+	const char *what;
+	u32 source, source_mask, group, group_mask;	/* host order */
+	int err;
+};
+
+static const struct mgm_sg_case mgm_sg_cases[] = {
+	{ "(S,G)", IP4(10, 0, 0, 1), ~0U, IP4(232, 1, 1, 1), ~0U, 0 },
+	{ "(*,G)", 0, 0, IP4(224, 0, 0, 1), ~0U, 0 },
+	{ "(*,*)", 0, 0, 0, 0, 0 },
+	{ "lowest group", IP4(1, 0, 0, 0), ~0U, IP4(224, 0, 0, 0), ~0U, 0 },
+	{ "highest group and source", IP4(223, 255, 255, 255), ~0U,
+	  IP4(239, 255, 255, 255), ~0U, 0 },
+	{ "group range", 0, 0, IP4(224, 0, 0, 0), IP4(240, 0, 0, 0), -EINVAL },
+	{ "group /31", 0, 0, IP4(224, 0, 0, 0), IP4(255, 255, 255, 254), -EINVAL },
+	{ "group without mask", 0, 0, IP4(224, 0, 0, 1), 0, -EINVAL },
+	{ "unicast group", 0, 0, IP4(10, 0, 0, 1), ~0U, -EINVAL },
+	{ "class E group", 0, 0, IP4(240, 0, 0, 1), ~0U, -EINVAL },
+	{ "broadcast group", 0, 0, ~0U, ~0U, -EINVAL },
+	{ "zero group with mask", 0, 0, 0, ~0U, -EINVAL },
+	{ "(S,*)", IP4(10, 0, 0, 1), ~0U, 0, 0, -EINVAL },
+	{ "(*,*) with source mask", 0, ~0U, 0, 0, -EINVAL },
+	{ "source range", IP4(10, 0, 0, 0), IP4(255, 0, 0, 0),
+	  IP4(232, 1, 1, 1), ~0U, -EINVAL },
+	{ "source without mask", IP4(10, 0, 0, 1), 0, IP4(232, 1, 1, 1), ~0U,
+	  -EINVAL },
+	{ "zero source with mask", 0, ~0U, IP4(232, 1, 1, 1), ~0U, -EINVAL },
+	{ "multicast source", IP4(224, 0, 0, 1), ~0U, IP4(232, 1, 1, 1), ~0U,
+	  -EINVAL },
+	{ "class E source", IP4(240, 0, 0, 1), ~0U, IP4(232, 1, 1, 1), ~0U,
+	  -EINVAL },
+	{ "broadcast source", ~0U, ~0U, IP4(232, 1, 1, 1), ~0U, -EINVAL },
+};
+
+static void mgm_valid_sg(struct kunit *test)
+{
+	const struct mgm_sg_case *c;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(mgm_sg_cases); i++) {
+		c = &mgm_sg_cases[i];
+		KUNIT_EXPECT_EQ_MSG(test, c->err,
+				    mgm_validate_sg(htonl(c->source),
+						    htonl(c->source_mask),
+						    htonl(c->group),
+						    htonl(c->group_mask)),
+				    "%s", c->what);
+	}
+}
+
+/* Byte order matters: the same numbers in host order are not valid. */
+static void mgm_valid_byte_order(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 0, mgm_validate_sg(NET4(10, 0, 0, 1), ALL_ONES,
+						 NET4(232, 0, 0, 1), ALL_ONES));
+	KUNIT_EXPECT_EQ(test, -EINVAL,
+			mgm_validate_sg((__force __be32)IP4(10, 0, 0, 1),
+					ALL_ONES,
+					(__force __be32)IP4(232, 0, 0, 1),
+					ALL_ONES));
+}
+
+static void mgm_valid_flags(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, -EINVAL, mgm_validate_flags(0));
+	KUNIT_EXPECT_EQ(test, 0, mgm_validate_flags(MGM_JOIN_STATE));
+	KUNIT_EXPECT_EQ(test, 0, mgm_validate_flags(MGM_FORWARD_STATE));
+	KUNIT_EXPECT_EQ(test, 0, mgm_validate_flags(MGM_MEMBERSHIP_FLAGS));
+	KUNIT_EXPECT_EQ(test, -EINVAL, mgm_validate_flags(0x4));
+	KUNIT_EXPECT_EQ(test, -EINVAL, mgm_validate_flags(MGM_JOIN_STATE | 0x4));
+	KUNIT_EXPECT_EQ(test, -EINVAL, mgm_validate_flags(0x80000000));
+}
+
+static struct kunit_case mgm_valid_cases[] = {
+	KUNIT_CASE(mgm_valid_sg),
+	KUNIT_CASE(mgm_valid_byte_order),
+	KUNIT_CASE(mgm_valid_flags),
+	{}
+};
+
+static struct kunit_suite mgm_valid_suite = {
+	.name = "mgm_valid",
+	.test_cases = mgm_valid_cases,
+};
+
+/* --- mgm_walk ------------------------------------------------------------------ */
+
+/* What the index values point at: never read by the walk. */
+static u64 mgm_dummy_entry[2];
+
+static struct maple_tree *mgm_test_tree(struct kunit *test)
+{
+	return test->priv;
+}
+
+static int mgm_walk_suite_init(struct kunit *test)
+{
+	struct maple_tree *mt = kzalloc(sizeof(*mt), GFP_KERNEL);
+
+	if (!mt)
+		return -ENOMEM;
+	mt_init_flags(mt, MT_FLAGS_USE_RCU);
+	test->priv = mt;
+	return 0;
+}
+
+static void mgm_walk_suite_exit(struct kunit *test)
+{
+	struct maple_tree *mt = test->priv;
+
+	mtree_destroy(mt);
+	kfree(mt);
+}
+
+static void mgm_put(struct kunit *test, u64 key, bool listed)
+{
+	void *value = mgm_index_value((struct mgm_entry *)mgm_dummy_entry,
+				      listed);
+
+	KUNIT_ASSERT_EQ(test, 0, mtree_store_range(mgm_test_tree(test), key,
+						   key, value, GFP_KERNEL));
+}
+
+static void mgm_del(struct kunit *test, u64 key)
+{
+	KUNIT_EXPECT_NOT_NULL(test, mtree_erase(mgm_test_tree(test), key));
+}
+
+#define SG(group, source)	((u64)(group) << 32 | (source))
+
+static u64 sg(u32 group, u32 source)
+{
+	return SG(group, source);
+}
+
+/* One call of the walk, as a cursor's get-next makes it, under RCU. */
+static unsigned int mgm_gather(struct kunit *test, struct mgm_walk *w,
+			       struct mgm_source_group *out, unsigned int max)
+{
+	unsigned int n;
+
+	rcu_read_lock();
+	n = mgm_walk_gather(mgm_test_tree(test), w, out, max);
+	rcu_read_unlock();
+	KUNIT_EXPECT_LE(test, n, max);
+	return n;
+}
+
+static u64 rec_key(const struct mgm_source_group *r)
+{
+	return mgm_key(r->source, r->group);
+}
+
+static void mgm_walk_empty(struct kunit *test)
+{
+	struct mgm_source_group out[4];
+	struct mgm_walk w;
+
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+	/* Once at the end, it stays there. */
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+
+	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+}
+
+/*
+ * Every listed entry once, ascending, whatever the room per call; the end
+ * is reported together with the last records, also when they exactly fill
+ * the room.
+ */
+static void mgm_walk_all_sources(struct kunit *test)
+{
+	static const u64 keys[] = {	/* inserted out of order */
+		SG(IP4(232, 1, 1, 1), IP4(10, 0, 0, 2)),
+		SG(0, 0),
+		SG(IP4(224, 0, 0, 1), 0),
+		SG(IP4(239, 255, 255, 255), IP4(223, 255, 255, 255)),
+		SG(IP4(232, 1, 1, 1), IP4(10, 0, 0, 1)),
+		SG(IP4(224, 0, 0, 1), IP4(192, 168, 0, 1)),
+	};
+	u64 sorted[ARRAY_SIZE(keys)];
+	struct mgm_source_group out[ARRAY_SIZE(keys) + 1];
+	unsigned int i, j, n, got, room;
+	struct mgm_walk w;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		mgm_put(test, keys[i], true);
+	memcpy(sorted, keys, sizeof(keys));
+	for (i = 0; i < ARRAY_SIZE(sorted); i++)	/* a tiny insertion sort */
+		for (j = i; j > 0 && sorted[j - 1] > sorted[j]; j--)
+			swap(sorted[j - 1], sorted[j]);
+
+	for (room = 1; room <= ARRAY_SIZE(keys) + 1; room++) {
+		mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+		got = 0;
+		while (!w.end) {
+			n = mgm_gather(test, &w, out, room);
+			KUNIT_ASSERT_GT_MSG(test, n, 0U, "room %u", room);
+			for (i = 0; i < n; i++, got++) {
+				KUNIT_ASSERT_LT(test, got, (unsigned int)ARRAY_SIZE(sorted));
+				KUNIT_EXPECT_EQ_MSG(test, rec_key(&out[i]),
+						    sorted[got], "room %u", room);
+			}
+			/* The end comes with the last records, never later. */
+			KUNIT_EXPECT_EQ_MSG(test, w.end,
+					    got == ARRAY_SIZE(sorted),
+					    "room %u got %u", room, got);
+		}
+		KUNIT_EXPECT_EQ(test, got, (unsigned int)ARRAY_SIZE(sorted));
+	}
+}
+
+/* Records carry the masks their key implies (SPEC D5). */
+static void mgm_walk_record_contents(struct kunit *test)
+{
+	struct mgm_source_group out[4];
+	struct mgm_walk w;
+
+	mgm_put(test, sg(0, 0), true);
+	mgm_put(test, sg(IP4(224, 1, 2, 3), 0), true);
+	mgm_put(test, sg(IP4(224, 1, 2, 3), IP4(10, 9, 8, 7)), true);
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 3U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+
+	KUNIT_EXPECT_EQ(test, out[0].source | out[0].source_mask |
+			out[0].group | out[0].group_mask, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].source, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].source_mask, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].group, NET4(224, 1, 2, 3));
+	KUNIT_EXPECT_EQ(test, out[1].group_mask, ALL_ONES);
+	KUNIT_EXPECT_EQ(test, out[2].source, NET4(10, 9, 8, 7));
+	KUNIT_EXPECT_EQ(test, out[2].source_mask, ALL_ONES);
+	KUNIT_EXPECT_EQ(test, out[2].group, NET4(224, 1, 2, 3));
+	KUNIT_EXPECT_EQ(test, out[2].group_mask, ALL_ONES);
+}
+
+/* Entries without join state are in the index but never listed (D3). */
+static void mgm_walk_hidden(struct kunit *test)
+{
+	struct mgm_source_group out[8];
+	struct mgm_walk w;
+
+	mgm_put(test, sg(IP4(224, 0, 0, 1), IP4(10, 0, 0, 1)), false);
+	mgm_put(test, sg(IP4(224, 0, 0, 2), IP4(10, 0, 0, 1)), true);
+	mgm_put(test, sg(IP4(224, 0, 0, 2), IP4(10, 0, 0, 2)), false);
+	mgm_put(test, sg(IP4(224, 0, 0, 3), 0), false);
+	mgm_put(test, sg(IP4(224, 0, 0, 3), IP4(10, 0, 0, 9)), false);
+
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 8));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]),
+			sg(IP4(224, 0, 0, 2), IP4(10, 0, 0, 1)));
+	KUNIT_EXPECT_TRUE(test, w.end);
+
+	/* A group whose entries are all hidden is not listed either. */
+	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 8));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]), sg(IP4(224, 0, 0, 2), 0));
+	KUNIT_EXPECT_TRUE(test, w.end);
+
+	/* Only hidden entries follow the last listed one: end is exact. */
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 1));
+	KUNIT_EXPECT_TRUE(test, w.end);
+}
+
+/* ANY_SOURCE: one {0, 0, G, mask} record per group, whatever its sources. */
+static void mgm_walk_any_source(struct kunit *test)
+{
+	static const u32 groups[] = {
+		0, IP4(224, 0, 0, 1), IP4(224, 0, 0, 2), IP4(239, 0, 0, 1),
+	};
+	struct mgm_source_group out[8];
+	unsigned int i, n, got, room;
+	struct mgm_walk w;
+
+	mgm_put(test, sg(0, 0), true);
+	mgm_put(test, sg(IP4(224, 0, 0, 1), 0), true);
+	for (i = 1; i <= 40; i++)	/* more than one maple node of sources */
+		mgm_put(test, sg(IP4(224, 0, 0, 1), IP4(10, 0, 0, i)), true);
+	mgm_put(test, sg(IP4(224, 0, 0, 2), IP4(10, 0, 0, 1)), true);
+	mgm_put(test, sg(IP4(224, 0, 0, 2), IP4(10, 0, 0, 2)), true);
+	mgm_put(test, sg(IP4(239, 0, 0, 1), 0), true);
+
+	for (room = 1; room <= 5; room++) {
+		mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
+		got = 0;
+		while (!w.end) {
+			n = mgm_gather(test, &w, out, room);
+			KUNIT_ASSERT_GT(test, n, 0U);
+			for (i = 0; i < n; i++, got++) {
+				KUNIT_ASSERT_LT(test, got, (unsigned int)ARRAY_SIZE(groups));
+				KUNIT_EXPECT_EQ(test, out[i].source, 0U);
+				KUNIT_EXPECT_EQ(test, out[i].source_mask, 0U);
+				KUNIT_EXPECT_EQ_MSG(test, out[i].group,
+						    htonl(groups[got]),
+						    "room %u record %u", room, got);
+				KUNIT_EXPECT_EQ(test, out[i].group_mask,
+						mgm_mask_for(groups[got]));
+			}
+			KUNIT_EXPECT_EQ(test, w.end,
+					got == ARRAY_SIZE(groups));
+		}
+		KUNIT_EXPECT_EQ(test, got, (unsigned int)ARRAY_SIZE(groups));
+	}
+}
+
+/*
+ * The position is a key: entries deleted after being returned, or before
+ * being reached, do not disturb it; entries inserted behind it are not
+ * returned, those ahead of it are (SPEC D7).
+ */
+static void mgm_walk_resume_all_sources(struct kunit *test)
+{
+	u32 g = IP4(232, 0, 0, 1);
+	struct mgm_source_group out[4];
+	struct mgm_walk w;
+	unsigned int i;
+
+	for (i = 1; i <= 10; i++)
+		mgm_put(test, sg(g, IP4(10, 0, 0, i * 10)), true);
+
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 2));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[1]), sg(g, IP4(10, 0, 0, 20)));
+	KUNIT_EXPECT_FALSE(test, w.end);
+
+	mgm_del(test, sg(g, IP4(10, 0, 0, 20)));	/* the last one returned */
+	mgm_del(test, sg(g, IP4(10, 0, 0, 30)));	/* the next one */
+	mgm_del(test, sg(g, IP4(10, 0, 0, 50)));
+	mgm_put(test, sg(g, IP4(10, 0, 0, 15)), true);	/* behind: skipped */
+	mgm_put(test, sg(g, IP4(10, 0, 0, 20)), true);	/* back again: skipped */
+	mgm_put(test, sg(g, IP4(10, 0, 0, 45)), true);	/* ahead: returned */
+
+	KUNIT_ASSERT_EQ(test, 3U, mgm_gather(test, &w, out, 3));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]), sg(g, IP4(10, 0, 0, 40)));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[1]), sg(g, IP4(10, 0, 0, 45)));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[2]), sg(g, IP4(10, 0, 0, 60)));
+
+	/* Hiding the next one skips it; everything else left is returned. */
+	mgm_put(test, sg(g, IP4(10, 0, 0, 70)), false);
+	mgm_del(test, sg(g, IP4(10, 0, 0, 100)));
+	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]), sg(g, IP4(10, 0, 0, 80)));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[1]), sg(g, IP4(10, 0, 0, 90)));
+	KUNIT_EXPECT_TRUE(test, w.end);
+
+	/* Entries added after the end was reported are not returned. */
+	mgm_put(test, sg(g, IP4(10, 0, 0, 200)), true);
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+}
+
+static void mgm_walk_resume_any_source(struct kunit *test)
+{
+	u32 g1 = IP4(224, 0, 0, 1), g2 = IP4(224, 0, 0, 2);
+	u32 g3 = IP4(224, 0, 0, 3), g4 = IP4(224, 0, 0, 4);
+	struct mgm_source_group out[4];
+	struct mgm_walk w;
+
+	mgm_put(test, sg(g1, IP4(10, 0, 0, 1)), true);
+	mgm_put(test, sg(g1, IP4(10, 0, 0, 2)), true);
+	mgm_put(test, sg(g2, IP4(10, 0, 0, 1)), true);
+	mgm_put(test, sg(g3, 0), true);
+	mgm_put(test, sg(g4, IP4(10, 0, 0, 7)), true);
+
+	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 1));
+	KUNIT_EXPECT_EQ(test, out[0].group, htonl(g1));
+
+	/* New sources of a group already returned: not returned again. */
+	mgm_put(test, sg(g1, 0), true);
+	mgm_put(test, sg(g1, IP4(192, 168, 1, 1)), true);
+	/* The next group disappears; the one after loses its only source
+	 * but gains another.
+	 */
+	mgm_del(test, sg(g2, IP4(10, 0, 0, 1)));
+	mgm_del(test, sg(g3, 0));
+	mgm_put(test, sg(g3, IP4(10, 3, 3, 3)), true);
+
+	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_EQ(test, out[0].group, htonl(g3));
+	KUNIT_EXPECT_EQ(test, out[1].group, htonl(g4));
+	KUNIT_EXPECT_TRUE(test, w.end);
+}
+
+/*
+ * Keys at the very top of the key space end the walk instead of wrapping
+ * its position to 0 (which would return everything again). Valid input
+ * never makes such keys; the walk must not depend on that.
+ */
+static void mgm_walk_key_space_end(struct kunit *test)
+{
+	struct mgm_source_group out[4];
+	struct mgm_walk w;
+
+	mgm_put(test, 0, true);
+	mgm_put(test, U64_MAX, true);
+
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 1));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]), 0ULL);
+	KUNIT_EXPECT_FALSE(test, w.end);
+	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_EQ(test, rec_key(&out[0]), U64_MAX);
+	KUNIT_EXPECT_TRUE(test, w.end);
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+
+	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
+	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 4));
+	KUNIT_EXPECT_EQ(test, out[1].group, htonl(U32_MAX));
+	KUNIT_EXPECT_TRUE(test, w.end);
+	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
+}
+
+#define CHURN_STABLE	600
+#define CHURN_VOLATILE	600
+#define CHURN_WALKS	12
+
+/*
+ * Random walks with random room while random insertions and deletions of
+ * other keys happen between calls: every stable key exactly once, in
+ * ascending order, nothing twice.
+ */
+static void mgm_walk_churn(struct kunit *test)
+{
+	u64 *stable, *vol, key, last;
+	struct mgm_source_group *out;
+	unsigned int i, n, room, seen, walk;
+	struct rnd_state rnd;
+	bool *present, first;
+	struct mgm_walk w;
+
+	stable = kunit_kcalloc(test, CHURN_STABLE, sizeof(*stable), GFP_KERNEL);
+	vol = kunit_kcalloc(test, CHURN_VOLATILE, sizeof(*vol), GFP_KERNEL);
+	present = kunit_kcalloc(test, CHURN_VOLATILE, sizeof(*present),
+				GFP_KERNEL);
+	out = kunit_kcalloc(test, 32, sizeof(*out), GFP_KERNEL);
+	KUNIT_ASSERT_TRUE(test, stable && vol && present && out);
+	prandom_seed_state(&rnd, 0x6d676d);
+
+	/* Interleaved groups and sources; even sources stable, odd volatile. */
+	for (i = 0; i < CHURN_STABLE; i++) {
+		stable[i] = sg(IP4(224, 0, i % 7, 1), IP4(10, 0, i / 256, i % 256) * 2);
+		mgm_put(test, stable[i], true);
+	}
+	for (i = 0; i < CHURN_VOLATILE; i++)
+		vol[i] = sg(IP4(224, 0, i % 7, 1),
+			    IP4(10, 0, i / 256, i % 256) * 2 + 1);
+
+	for (walk = 0; walk < CHURN_WALKS; walk++) {
+		mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+		seen = 0;
+		first = true;
+		last = 0;
+		while (!w.end) {
+			room = 1 + prandom_u32_state(&rnd) % 32;
+			n = mgm_gather(test, &w, out, room);
+			for (i = 0; i < n; i++) {
+				key = rec_key(&out[i]);
+				if (!first)
+					KUNIT_ASSERT_LT(test, last, key);
+				first = false;
+				last = key;
+				/* stable keys have an even source */
+				if (!(key & 1))
+					seen++;
+			}
+			for (i = 0; i < 8; i++) {
+				unsigned int v = prandom_u32_state(&rnd) % CHURN_VOLATILE;
+
+				if (present[v]) {
+					mgm_del(test, vol[v]);
+				} else {
+					mgm_put(test, vol[v],
+						prandom_u32_state(&rnd) & 1);
+				}
+				present[v] = !present[v];
+			}
+		}
+		KUNIT_EXPECT_EQ_MSG(test, seen, (unsigned int)CHURN_STABLE,
+				    "walk %u", walk);
+	}
+}
+
+static struct kunit_case mgm_walk_cases[] = {
+	KUNIT_CASE(mgm_walk_empty),
+	KUNIT_CASE(mgm_walk_all_sources),
+	KUNIT_CASE(mgm_walk_record_contents),
+	KUNIT_CASE(mgm_walk_hidden),
+	KUNIT_CASE(mgm_walk_any_source),
+	KUNIT_CASE(mgm_walk_resume_all_sources),
+	KUNIT_CASE(mgm_walk_resume_any_source),
+	KUNIT_CASE(mgm_walk_key_space_end),
+	KUNIT_CASE(mgm_walk_churn),
+	{}
+};
+
+static struct kunit_suite mgm_walk_suite = {
+	.name = "mgm_walk",
+	.init = mgm_walk_suite_init,
+	.exit = mgm_walk_suite_exit,
+	.test_cases = mgm_walk_cases,
+};
+
+kunit_test_suites(&mgm_key_suite, &mgm_valid_suite, &mgm_walk_suite);
+
+MODULE_DESCRIPTION("KUnit tests of mgm: keys, validation, the enumeration walk");
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(MGM_KUNIT);
