@@ -53,7 +53,7 @@ all: module lib tools selftests guest
 DEPS_PKGS := qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
 	busybox-static cpio linux-source-6.1 gcc gcc-multilib g++ make sparse \
 	flex bison libelf-dev libssl-dev bc dwarves xz-utils kmod pkg-config \
-	iproute2 jq python3
+	iproute2 jq python3 groff-base
 
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do \
@@ -114,6 +114,9 @@ lint: checkpatch sparse
 include lib/lib.mk
 include tools/tools.mk
 include selftests/selftests.mk
+include tools/mgm-igmpd/igmpd.mk
+include install.mk
+include examples/examples.mk
 include debug.mk
 
 # Files the VM gets besides the module: see tools/vm-run.
@@ -127,15 +130,15 @@ guest: selftests tools
 VM_RUN := $(TOP)/tools/vm-run
 
 check: deps
-	$(MAKE) all lint
+	$(MAKE) all lint lib-check
 	@set -o pipefail; $(VM_RUN) --timeout 1500 -- run-selftests 2>&1 | \
 		tee $(B)/check.log; rc=$${PIPESTATUS[0]}; \
 		tools/selftest-summary $(B)/check.log $$rc
 
 demo: deps
-	$(MAKE) all
+	$(MAKE) all examples
 	@echo "=== mgm.ko (modinfo)"; /sbin/modinfo $(KMOD)/mgm.ko | grep -v '^sig'
-	$(VM_RUN) --timeout 300 -- mgm-demo
+	$(VM_RUN) --timeout 300 --add $(B)/examples/mgm-enum -- mgm-demo
 
 clean:
 	rm -rf $(B)

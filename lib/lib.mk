@@ -60,6 +60,6 @@ $(B)/lib/tests/cxx_test: lib/tests/cxx_test.cpp $(LIB_HDRS) $(LIB_A)
 		-pthread -o $@ $< $(LIB_A)
 
 lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
-	@TOP=$(TOP) B=$(B) MAKE="$(MAKE)" lib/tests/run-host-tests \
+	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
 		lib/tests/abi_check.sh lib/tests/install_test.sh
