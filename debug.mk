@@ -13,15 +13,18 @@
 MGM_FUZZ_CALLS ?= 1000000
 MGM_FUZZ_SEED ?= 1
 MGM_LIFECYCLE_ENTRIES ?= 100000
+# Churn: 2 writers, 2 enumerators, 100,000 stable entries and 20,000
+# churning keys.
 MGM_CHURN_STABLE ?= 100000
+MGM_CHURN_CHURN ?= 20000
 MGM_CHURN_WRITERS ?= 2
 MGM_CHURN_READERS ?= 2
-MGM_CHURN_ROUNDS ?= 3
+MGM_CHURN_ROUNDS ?= 4
 # Run only some phases, e.g. PHASES="kunit fault_test".
 PHASES ?=
 
 export MGM_FUZZ_CALLS MGM_FUZZ_SEED MGM_LIFECYCLE_ENTRIES MGM_CHURN_STABLE \
-	MGM_CHURN_WRITERS MGM_CHURN_READERS MGM_CHURN_ROUNDS
+	MGM_CHURN_CHURN MGM_CHURN_WRITERS MGM_CHURN_READERS MGM_CHURN_ROUNDS
 
 # The reliability tests share a header of their own.
 RELIABILITY_TESTS := fault_test fuzz_test lifecycle_test infoleak_test

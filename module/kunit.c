@@ -27,6 +27,17 @@
 #define NET4(a, b, c, d) htonl(IP4(a, b, c, d))
 #define ALL_ONES	htonl(0xffffffff)
 
+/* A big-endian record field against a host-order number. */
+#define EXPECT_NET(test, field, host)	\
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(field), (u32)(host))
+
+/* All four fields of a record or-ed: zero for the (*,*) record. */
+static u32 rec_bits(const struct mgm_source_group *r)
+{
+	return be32_to_cpu(r->source) | be32_to_cpu(r->source_mask) |
+	       be32_to_cpu(r->group) | be32_to_cpu(r->group_mask);
+}
+
 /* --- mgm_key ---------------------------------------------------------------- */
 
 static void mgm_key_layout(struct kunit *test)
@@ -75,36 +86,34 @@ static void mgm_key_records(struct kunit *test)
 	memset(&rec, 0xa5, sizeof(rec));
 	key = mgm_key(NET4(10, 0, 0, 1), NET4(232, 1, 1, 1));
 	mgm_key_record(key, &rec);
-	KUNIT_EXPECT_EQ(test, rec.source, NET4(10, 0, 0, 1));
-	KUNIT_EXPECT_EQ(test, rec.source_mask, ALL_ONES);
-	KUNIT_EXPECT_EQ(test, rec.group, NET4(232, 1, 1, 1));
-	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+	EXPECT_NET(test, rec.source, IP4(10, 0, 0, 1));
+	EXPECT_NET(test, rec.source_mask, 0xffffffff);
+	EXPECT_NET(test, rec.group, IP4(232, 1, 1, 1));
+	EXPECT_NET(test, rec.group_mask, 0xffffffff);
 
 	/* The same key as ANY_SOURCE: the group alone. */
 	memset(&rec, 0xa5, sizeof(rec));
 	mgm_key_group_record(key, &rec);
-	KUNIT_EXPECT_EQ(test, rec.source, 0U);
-	KUNIT_EXPECT_EQ(test, rec.source_mask, 0U);
-	KUNIT_EXPECT_EQ(test, rec.group, NET4(232, 1, 1, 1));
-	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+	EXPECT_NET(test, rec.source, 0);
+	EXPECT_NET(test, rec.source_mask, 0);
+	EXPECT_NET(test, rec.group, IP4(232, 1, 1, 1));
+	EXPECT_NET(test, rec.group_mask, 0xffffffff);
 
 	/* (*,G) */
 	memset(&rec, 0xa5, sizeof(rec));
 	mgm_key_record(mgm_key(0, NET4(224, 0, 0, 5)), &rec);
-	KUNIT_EXPECT_EQ(test, rec.source, 0U);
-	KUNIT_EXPECT_EQ(test, rec.source_mask, 0U);
-	KUNIT_EXPECT_EQ(test, rec.group, NET4(224, 0, 0, 5));
-	KUNIT_EXPECT_EQ(test, rec.group_mask, ALL_ONES);
+	EXPECT_NET(test, rec.source, 0);
+	EXPECT_NET(test, rec.source_mask, 0);
+	EXPECT_NET(test, rec.group, IP4(224, 0, 0, 5));
+	EXPECT_NET(test, rec.group_mask, 0xffffffff);
 
 	/* (*,*), both ways */
 	memset(&rec, 0xa5, sizeof(rec));
 	mgm_key_record(0, &rec);
-	KUNIT_EXPECT_EQ(test, rec.source | rec.source_mask | rec.group |
-			rec.group_mask, 0U);
+	KUNIT_EXPECT_EQ(test, rec_bits(&rec), 0U);
 	memset(&rec, 0xa5, sizeof(rec));
 	mgm_key_group_record(0, &rec);
-	KUNIT_EXPECT_EQ(test, rec.source | rec.source_mask | rec.group |
-			rec.group_mask, 0U);
+	KUNIT_EXPECT_EQ(test, rec_bits(&rec), 0U);
 }
 
 static struct kunit_case mgm_key_cases[] = {
@@ -351,16 +360,15 @@ static void mgm_walk_record_contents(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, 3U, mgm_gather(test, &w, out, 4));
 	KUNIT_EXPECT_TRUE(test, w.end);
 
-	KUNIT_EXPECT_EQ(test, out[0].source | out[0].source_mask |
-			out[0].group | out[0].group_mask, 0U);
-	KUNIT_EXPECT_EQ(test, out[1].source, 0U);
-	KUNIT_EXPECT_EQ(test, out[1].source_mask, 0U);
-	KUNIT_EXPECT_EQ(test, out[1].group, NET4(224, 1, 2, 3));
-	KUNIT_EXPECT_EQ(test, out[1].group_mask, ALL_ONES);
-	KUNIT_EXPECT_EQ(test, out[2].source, NET4(10, 9, 8, 7));
-	KUNIT_EXPECT_EQ(test, out[2].source_mask, ALL_ONES);
-	KUNIT_EXPECT_EQ(test, out[2].group, NET4(224, 1, 2, 3));
-	KUNIT_EXPECT_EQ(test, out[2].group_mask, ALL_ONES);
+	KUNIT_EXPECT_EQ(test, rec_bits(&out[0]), 0U);
+	EXPECT_NET(test, out[1].source, 0);
+	EXPECT_NET(test, out[1].source_mask, 0);
+	EXPECT_NET(test, out[1].group, IP4(224, 1, 2, 3));
+	EXPECT_NET(test, out[1].group_mask, 0xffffffff);
+	EXPECT_NET(test, out[2].source, IP4(10, 9, 8, 7));
+	EXPECT_NET(test, out[2].source_mask, 0xffffffff);
+	EXPECT_NET(test, out[2].group, IP4(224, 1, 2, 3));
+	EXPECT_NET(test, out[2].group_mask, 0xffffffff);
 }
 
 /* Entries without join state are in the index but never listed (D3). */
@@ -419,13 +427,13 @@ static void mgm_walk_any_source(struct kunit *test)
 			KUNIT_ASSERT_GT(test, n, 0U);
 			for (i = 0; i < n; i++, got++) {
 				KUNIT_ASSERT_LT(test, got, (unsigned int)ARRAY_SIZE(groups));
-				KUNIT_EXPECT_EQ(test, out[i].source, 0U);
-				KUNIT_EXPECT_EQ(test, out[i].source_mask, 0U);
-				KUNIT_EXPECT_EQ_MSG(test, out[i].group,
-						    htonl(groups[got]),
+				EXPECT_NET(test, out[i].source, 0);
+				EXPECT_NET(test, out[i].source_mask, 0);
+				KUNIT_EXPECT_EQ_MSG(test, be32_to_cpu(out[i].group),
+						    groups[got],
 						    "room %u record %u", room, got);
-				KUNIT_EXPECT_EQ(test, out[i].group_mask,
-						mgm_mask_for(groups[got]));
+				EXPECT_NET(test, out[i].group_mask,
+					   groups[got] ? 0xffffffff : 0);
 			}
 			KUNIT_EXPECT_EQ(test, w.end,
 					got == ARRAY_SIZE(groups));
@@ -495,7 +503,7 @@ static void mgm_walk_resume_any_source(struct kunit *test)
 
 	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
 	KUNIT_ASSERT_EQ(test, 1U, mgm_gather(test, &w, out, 1));
-	KUNIT_EXPECT_EQ(test, out[0].group, htonl(g1));
+	EXPECT_NET(test, out[0].group, g1);
 
 	/* New sources of a group already returned: not returned again. */
 	mgm_put(test, sg(g1, 0), true);
@@ -508,8 +516,8 @@ static void mgm_walk_resume_any_source(struct kunit *test)
 	mgm_put(test, sg(g3, IP4(10, 3, 3, 3)), true);
 
 	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 4));
-	KUNIT_EXPECT_EQ(test, out[0].group, htonl(g3));
-	KUNIT_EXPECT_EQ(test, out[1].group, htonl(g4));
+	EXPECT_NET(test, out[0].group, g3);
+	EXPECT_NET(test, out[1].group, g4);
 	KUNIT_EXPECT_TRUE(test, w.end);
 }
 
@@ -537,7 +545,7 @@ static void mgm_walk_key_space_end(struct kunit *test)
 
 	mgm_walk_init(&w, MGM_ENUM_ANY_SOURCE);
 	KUNIT_ASSERT_EQ(test, 2U, mgm_gather(test, &w, out, 4));
-	KUNIT_EXPECT_EQ(test, out[1].group, htonl(U32_MAX));
+	EXPECT_NET(test, out[1].group, U32_MAX);
 	KUNIT_EXPECT_TRUE(test, w.end);
 	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
 }
