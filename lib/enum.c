@@ -23,16 +23,16 @@ static int mgm_enum_open(int fd, uint32_t type, HANDLE *phEnum,
 	struct mgm_enum_end end = { 0 };
 	int err;
 
-	err = mgm_ioctl(fd, MGM_IOC_ENUM_START, &start);
+	err = libmgm_ioctl(fd, MGM_IOC_ENUM_START, &start);
 	if (err)
 		return err;
-	mgm_lock();
-	err = mgm_ht_alloc(mgm_handles(), MGM_KIND_ENUM, start.cursor, phEnum,
+	libmgm_lock();
+	err = libmgm_ht_alloc(libmgm_handles(), MGM_KIND_ENUM, start.cursor, phEnum,
 			   NULL);
-	mgm_unlock();
+	libmgm_unlock();
 	if (err) {
 		end.cursor = start.cursor;
-		mgm_ioctl(fd, MGM_IOC_ENUM_END, &end);
+		libmgm_ioctl(fd, MGM_IOC_ENUM_END, &end);
 		return err;
 	}
 	if (generation)
@@ -48,13 +48,13 @@ MGM_API DWORD MgmGroupEnumerationStart(HANDLE hProtocol,
 	int err;
 
 	/* Enumeration is router-wide: the protocol is only validated (D5). */
-	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	err = libmgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
 	if (!err && !phEnumHandle)
 		err = -EINVAL;
 	if (!err)
 		err = mgm_enum_open(ref.fd, (uint32_t)metEnumType,
 				    phEnumHandle, NULL);
-	return mgm_win32(err, MGM_SRC_IOCTL);
+	return libmgm_win32(err, MGM_SRC_IOCTL);
 }
 
 MGM_API int mgm_enum_start(MGM_ENUM_TYPES type, HANDLE *phEnum,
@@ -64,7 +64,7 @@ MGM_API int mgm_enum_start(MGM_ENUM_TYPES type, HANDLE *phEnum,
 
 	if (!phEnum)
 		return -EINVAL;
-	fd = mgm_fd();
+	fd = libmgm_fd();
 	if (fd < 0)
 		return fd;
 	return mgm_enum_open(fd, (uint32_t)type, phEnum, generation);
@@ -75,11 +75,11 @@ static void mgm_enum_note_end(HANDLE hEnum, uint32_t records)
 {
 	struct mgm_slot *slot;
 
-	mgm_lock();
-	slot = mgm_ht_lookup(mgm_handles(), hEnum, MGM_KIND_ENUM);
+	libmgm_lock();
+	slot = libmgm_ht_lookup(libmgm_handles(), hEnum, MGM_KIND_ENUM);
 	if (slot && slot->state == MGM_ENUM_READING)
 		slot->state = records ? MGM_ENUM_LAST_READ : MGM_ENUM_DONE;
-	mgm_unlock();
+	libmgm_unlock();
 }
 
 /* One MGM_IOC_ENUM_NEXT: 0 or -errno, *next filled in either case. */
@@ -93,7 +93,7 @@ static int mgm_enum_read(HANDLE hEnum, const struct mgm_ref *ref, void *buf,
 		.buffer = (uintptr_t)buf,
 		.buffer_size = size,
 	};
-	err = mgm_ioctl(ref->fd, MGM_IOC_ENUM_NEXT, next);
+	err = libmgm_ioctl(ref->fd, MGM_IOC_ENUM_NEXT, next);
 	if (err)
 		next->count = 0;
 	else if (next->flags & MGM_ENUM_END)
@@ -111,7 +111,7 @@ MGM_API int mgm_enum_next(HANDLE hEnum, void *buf, uint32_t size,
 	if (!st)
 		return -EINVAL;
 	memset(st, 0, sizeof(*st));
-	err = mgm_ref_get(hEnum, MGM_KIND_ENUM, &ref);
+	err = libmgm_ref_get(hEnum, MGM_KIND_ENUM, &ref);
 	if (err)
 		return err;
 	err = mgm_enum_read(hEnum, &ref, buf, size, &next);
@@ -139,17 +139,17 @@ MGM_API DWORD MgmGroupEnumerationGetNext(HANDLE hEnum, PDWORD pdwBufferSize,
 		*pdwNumEntries = 0;
 	if (!pdwBufferSize || !pbBuffer || !pdwNumEntries)
 		return ERROR_INVALID_PARAMETER;
-	err = mgm_ref_get(hEnum, MGM_KIND_ENUM, &ref);
+	err = libmgm_ref_get(hEnum, MGM_KIND_ENUM, &ref);
 	if (err)
-		return mgm_win32(err, MGM_SRC_ENUM_NEXT);
+		return libmgm_win32(err, MGM_SRC_ENUM_NEXT);
 
 	if (ref.state != MGM_ENUM_READING) {
 		/* The end was reached: answer without a system call. */
-		mgm_lock();
-		slot = mgm_ht_lookup(mgm_handles(), hEnum, MGM_KIND_ENUM);
+		libmgm_lock();
+		slot = libmgm_ht_lookup(libmgm_handles(), hEnum, MGM_KIND_ENUM);
 		if (slot)
 			slot->state = MGM_ENUM_DONE;
-		mgm_unlock();
+		libmgm_unlock();
 		return ERROR_NO_MORE_ITEMS;
 	}
 
@@ -157,7 +157,7 @@ MGM_API DWORD MgmGroupEnumerationGetNext(HANDLE hEnum, PDWORD pdwBufferSize,
 	if (err == -ERANGE)
 		*pdwBufferSize = next.buffer_size;	/* one record's size */
 	if (err)
-		return mgm_win32(err, MGM_SRC_ENUM_NEXT);
+		return libmgm_win32(err, MGM_SRC_ENUM_NEXT);
 	if (!next.count)
 		return ERROR_NO_MORE_ITEMS;
 	*pdwNumEntries = next.count;
@@ -170,16 +170,16 @@ MGM_API DWORD MgmGroupEnumerationEnd(HANDLE hEnum)
 	struct mgm_slot *slot;
 	int fd = -1;
 
-	mgm_lock();
-	slot = mgm_ht_lookup(mgm_handles(), hEnum, MGM_KIND_ENUM);
+	libmgm_lock();
+	slot = libmgm_ht_lookup(libmgm_handles(), hEnum, MGM_KIND_ENUM);
 	if (slot) {
 		/* Gone from the table first: a second End finds nothing. */
 		end.cursor = slot->kid;
-		fd = mgm_fd_locked();
-		mgm_ht_free(mgm_handles(), slot);
+		fd = libmgm_fd_locked();
+		libmgm_ht_free(libmgm_handles(), slot);
 	}
-	mgm_unlock();
+	libmgm_unlock();
 	if (!slot)
 		return ERROR_INVALID_PARAMETER;
-	return mgm_win32(mgm_ioctl(fd, MGM_IOC_ENUM_END, &end), MGM_SRC_IOCTL);
+	return libmgm_win32(libmgm_ioctl(fd, MGM_IOC_ENUM_END, &end), MGM_SRC_IOCTL);
 }

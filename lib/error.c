@@ -34,7 +34,7 @@ static const struct {
 	{ ENOSPC,	MGM_SRC_ANY,		ERROR_NOT_ENOUGH_MEMORY },
 };
 
-DWORD mgm_win32(int err, enum mgm_err_src src)
+DWORD libmgm_win32(int err, enum mgm_err_src src)
 {
 	size_t i;
 

@@ -6,7 +6,7 @@
  * found" (SPEC D9). Freeing a slot bumps its generation; free slots are
  * reused round-robin, so a stale handle stays invalid for a long time.
  *
- * Not locked here: every caller holds mgm_lock() (state.c).
+ * Not locked here: every caller holds libmgm_lock() (state.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 #define MGM_HT_MIN	16
 
-HANDLE mgm_handle_encode(uint32_t slot, uintptr_t gen, unsigned int kind)
+HANDLE libmgm_handle_encode(uint32_t slot, uintptr_t gen, unsigned int kind)
 {
 	uintptr_t v = (gen & MGM_HANDLE_GEN_MASK) << MGM_HANDLE_GEN_SHIFT |
 		      (uintptr_t)slot << MGM_HANDLE_KIND_BITS | kind;
@@ -46,7 +46,7 @@ static int mgm_ht_grow(struct mgm_htable *ht)
 	return 0;
 }
 
-int mgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
+int libmgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
 		 HANDLE *handle, struct mgm_slot **slotp)
 {
 	struct mgm_slot *slot;
@@ -72,13 +72,13 @@ int mgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
 	memset(&slot->config, 0, sizeof(slot->config));
 	ht->used++;
 	ht->next = (i + 1) % ht->nslots;
-	*handle = mgm_handle_encode(i, slot->gen, kind);
+	*handle = libmgm_handle_encode(i, slot->gen, kind);
 	if (slotp)
 		*slotp = slot;
 	return 0;
 }
 
-struct mgm_slot *mgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
+struct mgm_slot *libmgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
 			       unsigned int kind)
 {
 	uintptr_t v = (uintptr_t)handle;
@@ -104,13 +104,13 @@ static void mgm_slot_release(struct mgm_slot *slot)
 		slot->gen = 1;
 }
 
-void mgm_ht_free(struct mgm_htable *ht, struct mgm_slot *slot)
+void libmgm_ht_free(struct mgm_htable *ht, struct mgm_slot *slot)
 {
 	mgm_slot_release(slot);
 	ht->used--;
 }
 
-void mgm_ht_invalidate_all(struct mgm_htable *ht)
+void libmgm_ht_invalidate_all(struct mgm_htable *ht)
 {
 	uint32_t i;
 
@@ -120,7 +120,7 @@ void mgm_ht_invalidate_all(struct mgm_htable *ht)
 	ht->used = 0;
 }
 
-void mgm_ht_destroy(struct mgm_htable *ht)
+void libmgm_ht_destroy(struct mgm_htable *ht)
 {
 	free(ht->slots);
 	memset(ht, 0, sizeof(*ht));

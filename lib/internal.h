@@ -3,7 +3,7 @@
  * libmgm internals, shared by the library's files (never installed).
  *
  * Errors are negative errnos inside the library and become Win32 codes
- * once, at the API boundary, through mgm_win32() (error.c).
+ * once, at the API boundary, through libmgm_win32() (error.c).
  */
 #ifndef MGM_INTERNAL_H
 #define MGM_INTERNAL_H
@@ -19,9 +19,9 @@ enum mgm_err_src {
 };
 
 /* @err: 0 or an errno, either sign. */
-DWORD mgm_win32(int err, enum mgm_err_src src);
+DWORD libmgm_win32(int err, enum mgm_err_src src);
 
-/* --- handle.c: the handle table (not locked: callers hold mgm_lock()) ----- */
+/* --- handle.c: the handle table (not locked: callers hold libmgm_lock()) ----- */
 /*
  * A HANDLE is never dereferenced: its value encodes a slot of the table,
  * the slot's generation and the kind of object, and is only ever compared
@@ -67,30 +67,30 @@ struct mgm_htable {
 	uint32_t used;
 };
 
-HANDLE mgm_handle_encode(uint32_t slot, uintptr_t gen, unsigned int kind);
+HANDLE libmgm_handle_encode(uint32_t slot, uintptr_t gen, unsigned int kind);
 /* -ENOMEM when the table cannot grow (MGM_HANDLE_MAX reached). */
-int mgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
+int libmgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
 		 HANDLE *handle, struct mgm_slot **slot);
 /* The slot @handle names if it is live and of @kind; else NULL. */
-struct mgm_slot *mgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
+struct mgm_slot *libmgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
 			       unsigned int kind);
-void mgm_ht_free(struct mgm_htable *ht, struct mgm_slot *slot);
+void libmgm_ht_free(struct mgm_htable *ht, struct mgm_slot *slot);
 /* Invalidate every live handle (a forked child's table). */
-void mgm_ht_invalidate_all(struct mgm_htable *ht);
-void mgm_ht_destroy(struct mgm_htable *ht);
+void libmgm_ht_invalidate_all(struct mgm_htable *ht);
+void libmgm_ht_destroy(struct mgm_htable *ht);
 
 /* --- state.c: the process's device file and handle table ------------------ */
 /*
  * One lock guards the file descriptor and the handle table. It is never
  * held across an ioctl: callers copy what they need out of a slot.
- * mgm_lock() also notices a forked child (also one made by clone(), which
+ * libmgm_lock() also notices a forked child (also one made by clone(), which
  * runs no atfork handler) and drops the parent's file and handles.
  */
-void mgm_lock(void);
-void mgm_unlock(void);
-struct mgm_htable *mgm_handles(void);
-/* The device file, opened on first use: fd or -errno. Under mgm_lock(). */
-int mgm_fd_locked(void);
+void libmgm_lock(void);
+void libmgm_unlock(void);
+struct mgm_htable *libmgm_handles(void);
+/* The device file, opened on first use: fd or -errno. Under libmgm_lock(). */
+int libmgm_fd_locked(void);
 
 /* What a call needs from a handle, copied out under the lock. */
 struct mgm_ref {
@@ -100,10 +100,10 @@ struct mgm_ref {
 };
 
 /* 0 and *ref, or -EINVAL when @handle is not a live handle of @kind. */
-int mgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref);
+int libmgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref);
 /* The device file (opened on first use): fd or -errno. */
-int mgm_fd(void);
+int libmgm_fd(void);
 /* ioctl() on the device: 0 or -errno. */
-int mgm_ioctl(int fd, unsigned long cmd, void *arg);
+int libmgm_ioctl(int fd, unsigned long cmd, void *arg);
 
 #endif /* MGM_INTERNAL_H */

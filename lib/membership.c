@@ -31,12 +31,12 @@ static DWORD mgm_membership(HANDLE hProtocol, DWORD dwSourceAddr,
 	struct mgm_ref ref;
 	int err;
 
-	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	err = libmgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
 	if (!err) {
 		m.handle = ref.kid;
-		err = mgm_ioctl(ref.fd, cmd, &m);
+		err = libmgm_ioctl(ref.fd, cmd, &m);
 	}
-	return mgm_win32(err, MGM_SRC_IOCTL);
+	return libmgm_win32(err, MGM_SRC_IOCTL);
 }
 
 MGM_API DWORD MgmAddGroupMembershipEntry(HANDLE hProtocol, DWORD dwSourceAddr,
@@ -74,7 +74,7 @@ static int mgm_batch(HANDLE hProtocol, uint32_t op,
 	size_t applied = 0, n, i;
 	int err;
 
-	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	err = libmgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
 	if (!err && !recs && count)
 		err = -EINVAL;
 	if (!err && count) {
@@ -107,7 +107,7 @@ static int mgm_batch(HANDLE hProtocol, uint32_t op,
 			.record_size = sizeof(*buf),
 			.op = op,
 		};
-		err = mgm_ioctl(ref.fd, MGM_IOC_BATCH, &batch);
+		err = libmgm_ioctl(ref.fd, MGM_IOC_BATCH, &batch);
 		/* On failure the kernel still says how many it applied. */
 		applied += batch.done;
 	}

@@ -25,26 +25,26 @@ MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
 		return ERROR_INVALID_PARAMETER;
 	reg.callback_flags = prpiInfo->dwCallbackFlags;
 
-	fd = mgm_fd();
+	fd = libmgm_fd();
 	if (fd < 0)
-		return mgm_win32(fd, MGM_SRC_OPEN);
-	err = mgm_ioctl(fd, MGM_IOC_REGISTER, &reg);
+		return libmgm_win32(fd, MGM_SRC_OPEN);
+	err = libmgm_ioctl(fd, MGM_IOC_REGISTER, &reg);
 	if (err)
-		return mgm_win32(err, MGM_SRC_IOCTL);
+		return libmgm_win32(err, MGM_SRC_IOCTL);
 
-	mgm_lock();
-	err = mgm_ht_alloc(mgm_handles(), MGM_KIND_PROTOCOL, reg.handle,
+	libmgm_lock();
+	err = libmgm_ht_alloc(libmgm_handles(), MGM_KIND_PROTOCOL, reg.handle,
 			   &handle, &slot);
 	if (!err) {
 		slot->protocol_id = dwProtocolId;
 		slot->component_id = dwComponentId;
 		slot->config = *prpiInfo;	/* stored, not called (D11) */
 	}
-	mgm_unlock();
+	libmgm_unlock();
 	if (err) {
 		undo.handle = reg.handle;
-		mgm_ioctl(fd, MGM_IOC_DEREGISTER, &undo);
-		return mgm_win32(err, MGM_SRC_IOCTL);
+		libmgm_ioctl(fd, MGM_IOC_DEREGISTER, &undo);
+		return libmgm_win32(err, MGM_SRC_IOCTL);
 	}
 	*phProtocol = handle;
 	return NO_ERROR;
@@ -57,19 +57,19 @@ MGM_API DWORD MgmDeRegisterMProtocol(HANDLE hProtocol)
 	struct mgm_ref ref;
 	int err;
 
-	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	err = libmgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
 	if (err)
-		return mgm_win32(err, MGM_SRC_IOCTL);
+		return libmgm_win32(err, MGM_SRC_IOCTL);
 	dereg.handle = ref.kid;
-	err = mgm_ioctl(ref.fd, MGM_IOC_DEREGISTER, &dereg);
+	err = libmgm_ioctl(ref.fd, MGM_IOC_DEREGISTER, &dereg);
 	if (err)
-		return mgm_win32(err, MGM_SRC_IOCTL);
+		return libmgm_win32(err, MGM_SRC_IOCTL);
 
-	mgm_lock();
-	slot = mgm_ht_lookup(mgm_handles(), hProtocol, MGM_KIND_PROTOCOL);
+	libmgm_lock();
+	slot = libmgm_ht_lookup(libmgm_handles(), hProtocol, MGM_KIND_PROTOCOL);
 	if (slot)
-		mgm_ht_free(mgm_handles(), slot);
-	mgm_unlock();
+		libmgm_ht_free(libmgm_handles(), slot);
+	libmgm_unlock();
 	return NO_ERROR;
 }
 
@@ -83,12 +83,12 @@ static DWORD mgm_interface(HANDLE hProtocol, DWORD dwIfIndex,
 	struct mgm_ref ref;
 	int err;
 
-	err = mgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
+	err = libmgm_ref_get(hProtocol, MGM_KIND_PROTOCOL, &ref);
 	if (!err) {
 		arg.handle = ref.kid;
-		err = mgm_ioctl(ref.fd, cmd, &arg);
+		err = libmgm_ioctl(ref.fd, cmd, &arg);
 	}
-	return mgm_win32(err, MGM_SRC_IOCTL);
+	return libmgm_win32(err, MGM_SRC_IOCTL);
 }
 
 MGM_API DWORD MgmTakeInterfaceOwnership(HANDLE hProtocol, DWORD dwIfIndex,
@@ -117,12 +117,12 @@ MGM_API DWORD MgmGetProtocolOnInterface(DWORD dwIfIndex, DWORD dwIfNextHopAddr,
 
 	if (!pdwIfProtocolId || !pdwIfComponentId)
 		return ERROR_INVALID_PARAMETER;
-	fd = mgm_fd();
+	fd = libmgm_fd();
 	if (fd < 0)
-		return mgm_win32(fd, MGM_SRC_OPEN);
-	err = mgm_ioctl(fd, MGM_IOC_GET_OWNER, &q);
+		return libmgm_win32(fd, MGM_SRC_OPEN);
+	err = libmgm_ioctl(fd, MGM_IOC_GET_OWNER, &q);
 	if (err)
-		return mgm_win32(err, MGM_SRC_IOCTL);
+		return libmgm_win32(err, MGM_SRC_IOCTL);
 	*pdwIfProtocolId = q.protocol_id;
 	*pdwIfComponentId = q.component_id;
 	return NO_ERROR;

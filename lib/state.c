@@ -10,7 +10,7 @@
  * parent's file could leave state behind after it died, and would act with
  * the parent's privileges. In the child, the inherited descriptor is closed
  * and every handle invalidated; its first call opens a file of its own.
- * pthread_atfork() does this for fork(); a pid check in mgm_lock() catches
+ * pthread_atfork() does this for fork(); a pid check in libmgm_lock() catches
  * children made by clone() directly, which runs no atfork handler.
  */
 #include <errno.h>
@@ -41,7 +41,7 @@ static void mgm_forget_parent(void)
 		close(mgm_state.fd);
 	mgm_state.fd = -1;
 	mgm_state.pid = 0;
-	mgm_ht_invalidate_all(&mgm_state.handles);
+	libmgm_ht_invalidate_all(&mgm_state.handles);
 }
 
 /* fork() in another thread waits until no call holds the lock. */
@@ -67,7 +67,7 @@ static void mgm_atfork_register(void)
 		       mgm_atfork_child);
 }
 
-void mgm_lock(void)
+void libmgm_lock(void)
 {
 	pthread_once(&mgm_atfork_once, mgm_atfork_register);
 	pthread_mutex_lock(&mgm_state.lock);
@@ -75,17 +75,17 @@ void mgm_lock(void)
 		mgm_forget_parent();
 }
 
-void mgm_unlock(void)
+void libmgm_unlock(void)
 {
 	pthread_mutex_unlock(&mgm_state.lock);
 }
 
-struct mgm_htable *mgm_handles(void)
+struct mgm_htable *libmgm_handles(void)
 {
 	return &mgm_state.handles;
 }
 
-int mgm_fd_locked(void)
+int libmgm_fd_locked(void)
 {
 	int fd;
 
@@ -101,23 +101,23 @@ int mgm_fd_locked(void)
 	return fd;
 }
 
-int mgm_fd(void)
+int libmgm_fd(void)
 {
 	int fd;
 
-	mgm_lock();
-	fd = mgm_fd_locked();
-	mgm_unlock();
+	libmgm_lock();
+	fd = libmgm_fd_locked();
+	libmgm_unlock();
 	return fd;
 }
 
-int mgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref)
+int libmgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref)
 {
 	struct mgm_slot *slot;
 	int err = -EINVAL;
 
-	mgm_lock();
-	slot = mgm_ht_lookup(&mgm_state.handles, handle, kind);
+	libmgm_lock();
+	slot = libmgm_ht_lookup(&mgm_state.handles, handle, kind);
 	if (slot) {
 		/* A live handle implies the file it was made on is open. */
 		ref->fd = mgm_state.fd;
@@ -125,11 +125,11 @@ int mgm_ref_get(HANDLE handle, unsigned int kind, struct mgm_ref *ref)
 		ref->state = slot->state;
 		err = 0;
 	}
-	mgm_unlock();
+	libmgm_unlock();
 	return err;
 }
 
-int mgm_ioctl(int fd, unsigned long cmd, void *arg)
+int libmgm_ioctl(int fd, unsigned long cmd, void *arg)
 {
 	int ret;
 
@@ -141,7 +141,7 @@ int mgm_ioctl(int fd, unsigned long cmd, void *arg)
 
 MGM_API int mgm_device_open(void)
 {
-	int fd = mgm_fd();
+	int fd = libmgm_fd();
 
 	return fd < 0 ? fd : 0;
 }

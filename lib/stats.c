@@ -11,10 +11,10 @@ MGM_API int mgm_get_stats(struct mgm_stats *stats, size_t size)
 
 	if (!stats)
 		return -EINVAL;
-	fd = mgm_fd();
+	fd = libmgm_fd();
 	if (fd < 0)
 		return fd;
-	err = mgm_ioctl(fd, MGM_IOC_STATS, &s);
+	err = libmgm_ioctl(fd, MGM_IOC_STATS, &s);
 	if (err)
 		return err;
 	if (size > sizeof(s)) {

@@ -16,7 +16,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 echo "TAP version 13"
-echo "1..5"
+echo "1..6"
 # Names in the version script's global list.
 sed -n '/global:/,/local:/p' lib/libmgm.map | grep -Eo '^[[:space:]]+[A-Za-z_][A-Za-z0-9_]*;' |
 	tr -d ' \t;' | sort >"$tmp/map"
@@ -44,6 +44,13 @@ soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 [ "$(readlink "$B/lib/libmgm.so.1")" = libmgm.so.1.0.0 ] &&
 	[ "$(readlink "$B/lib/libmgm.so")" = libmgm.so.1 ]
 ok $? "symlinks libmgm.so -> libmgm.so.1 -> libmgm.so.1.0.0"
+
+# The static archive: every global name is exported API or libmgm_*, so
+# internals cannot collide with a program's own mgm_* names.
+odd=$(nm -g --defined-only "$B/lib/libmgm.a" | awk 'NF == 3 { print $3 }' |
+	grep -vxF -f "$tmp/map" | grep -v '^libmgm_')
+[ -z "$odd" ]; ok $? "libmgm.a defines only API names and libmgm_* internals"
+[ -z "$odd" ] || echo "$odd" | sed 's/^/# /'
 
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ "$fail" = 0 ]

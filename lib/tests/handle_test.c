@@ -20,7 +20,7 @@ FIXTURE_SETUP(ht)
 
 FIXTURE_TEARDOWN(ht)
 {
-	mgm_ht_destroy(&self->t);
+	libmgm_ht_destroy(&self->t);
 }
 
 TEST_F(ht, alloc_and_lookup)
@@ -28,18 +28,18 @@ TEST_F(ht, alloc_and_lookup)
 	struct mgm_slot *s, *p;
 	HANDLE a, b;
 
-	ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 42, &a, &s));
-	ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_ENUM, 7, &b, NULL));
+	ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 42, &a, &s));
+	ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_ENUM, 7, &b, NULL));
 	EXPECT_NE(NULL, a);
 	EXPECT_NE(a, b);
-	p = mgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL);
+	p = libmgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL);
 	ASSERT_NE(NULL, p);
 	EXPECT_EQ(42u, p->kid);
-	EXPECT_EQ(7u, mgm_ht_lookup(&self->t, b, MGM_KIND_ENUM)->kid);
+	EXPECT_EQ(7u, libmgm_ht_lookup(&self->t, b, MGM_KIND_ENUM)->kid);
 	/* The wrong kind is not found. */
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, a, MGM_KIND_ENUM));
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, b, MGM_KIND_PROTOCOL));
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, a, MGM_KIND_FREE));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, a, MGM_KIND_ENUM));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, b, MGM_KIND_PROTOCOL));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, a, MGM_KIND_FREE));
 	EXPECT_EQ(2u, self->t.used);
 }
 
@@ -49,16 +49,16 @@ TEST_F(ht, freed_handles_stay_invalid)
 	HANDLE a, again;
 	int i;
 
-	ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 1, &a, &s));
-	mgm_ht_free(&self->t, s);
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
+	ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 1, &a, &s));
+	libmgm_ht_free(&self->t, s);
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
 	/* However often slots are reused, the old value never comes back. */
 	for (i = 0; i < 100000; i++) {
-		ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, i, &again, &s));
+		ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, i, &again, &s));
 		ASSERT_NE(a, again);
-		ASSERT_EQ(NULL, mgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
-		ASSERT_EQ(s, mgm_ht_lookup(&self->t, again, MGM_KIND_PROTOCOL));
-		mgm_ht_free(&self->t, s);
+		ASSERT_EQ(NULL, libmgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
+		ASSERT_EQ(s, libmgm_ht_lookup(&self->t, again, MGM_KIND_PROTOCOL));
+		libmgm_ht_free(&self->t, s);
 	}
 	EXPECT_EQ(0u, self->t.used);
 }
@@ -70,19 +70,19 @@ TEST_F(ht, forged_values)
 	uintptr_t v;
 	unsigned int bit;
 
-	ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 1, &a, &s));
+	ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, 1, &a, &s));
 	v = (uintptr_t)a;
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, NULL, MGM_KIND_PROTOCOL));
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, (HANDLE)~(uintptr_t)0, MGM_KIND_PROTOCOL));
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, (HANDLE)&self->t, MGM_KIND_PROTOCOL));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, NULL, MGM_KIND_PROTOCOL));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, (HANDLE)~(uintptr_t)0, MGM_KIND_PROTOCOL));
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, (HANDLE)&self->t, MGM_KIND_PROTOCOL));
 	/* Any one bit changed: another kind, slot or generation. */
 	for (bit = 0; bit < sizeof(v) * 8; bit++)
-		EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, (HANDLE)(v ^ ((uintptr_t)1 << bit)),
+		EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, (HANDLE)(v ^ ((uintptr_t)1 << bit)),
 					      MGM_KIND_PROTOCOL)) TH_LOG("bit %u", bit);
 	/* Slots beyond the table. */
-	EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, mgm_handle_encode(MGM_HANDLE_MAX - 1, 1,
+	EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, libmgm_handle_encode(MGM_HANDLE_MAX - 1, 1,
 								  MGM_KIND_PROTOCOL), MGM_KIND_PROTOCOL));
-	EXPECT_EQ(s, mgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
+	EXPECT_EQ(s, libmgm_ht_lookup(&self->t, a, MGM_KIND_PROTOCOL));
 }
 
 TEST_F(ht, invalidate_all_is_what_a_child_sees)
@@ -92,19 +92,19 @@ TEST_F(ht, invalidate_all_is_what_a_child_sees)
 	int i;
 
 	for (i = 0; i < 40; i++)
-		ASSERT_EQ(0, mgm_ht_alloc(&self->t, i % 2 ? MGM_KIND_ENUM : MGM_KIND_PROTOCOL,
+		ASSERT_EQ(0, libmgm_ht_alloc(&self->t, i % 2 ? MGM_KIND_ENUM : MGM_KIND_PROTOCOL,
 					  i, &h[i], NULL));
-	mgm_ht_invalidate_all(&self->t);
+	libmgm_ht_invalidate_all(&self->t);
 	EXPECT_EQ(0u, self->t.used);
 	for (i = 0; i < 40; i++) {
-		EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, h[i], MGM_KIND_PROTOCOL));
-		EXPECT_EQ(NULL, mgm_ht_lookup(&self->t, h[i], MGM_KIND_ENUM));
+		EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, h[i], MGM_KIND_PROTOCOL));
+		EXPECT_EQ(NULL, libmgm_ht_lookup(&self->t, h[i], MGM_KIND_ENUM));
 	}
 	/* New handles never equal the invalidated ones. */
 	for (i = 0; i < 40; i++) {
 		int k;
 
-		ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, i, &again, &s));
+		ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_PROTOCOL, i, &again, &s));
 		for (k = 0; k < 40; k++)
 			ASSERT_NE(h[k], again);
 	}
@@ -116,11 +116,11 @@ TEST_F(ht, table_is_bounded)
 	uint32_t i;
 
 	for (i = 0; i < MGM_HANDLE_MAX; i++)
-		ASSERT_EQ(0, mgm_ht_alloc(&self->t, MGM_KIND_ENUM, i, &h, NULL));
-	EXPECT_EQ(-ENOMEM, mgm_ht_alloc(&self->t, MGM_KIND_ENUM, 0, &h, NULL));
+		ASSERT_EQ(0, libmgm_ht_alloc(&self->t, MGM_KIND_ENUM, i, &h, NULL));
+	EXPECT_EQ(-ENOMEM, libmgm_ht_alloc(&self->t, MGM_KIND_ENUM, 0, &h, NULL));
 	EXPECT_EQ(MGM_HANDLE_MAX, self->t.used);
 	/* The last one handed out is still found. */
-	EXPECT_NE(NULL, mgm_ht_lookup(&self->t, h, MGM_KIND_ENUM));
+	EXPECT_NE(NULL, libmgm_ht_lookup(&self->t, h, MGM_KIND_ENUM));
 }
 
 /* --- the public calls, on a host without /dev/mgm -------------------------- */
