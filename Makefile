@@ -114,6 +114,7 @@ lint: checkpatch sparse
 include lib/lib.mk
 include tools/tools.mk
 include selftests/selftests.mk
+include tools/mgm-igmpd/igmpd.mk
 include install.mk
 include examples/examples.mk
 include debug.mk

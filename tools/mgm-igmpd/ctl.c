@@ -372,20 +372,42 @@ void ctl_handle(const struct igmpd *d, int fd, uint64_t now)
 	}
 }
 
+/*
+ * The client's address, where the answer goes: an abstract one of our
+ * own (autobind) for an abstract server, which is in our network
+ * namespace; a path beside a path server's, which may be in another
+ * namespace where our abstract name means nothing.
+ */
+static int client_bind(int fd, const char *server, struct sockaddr_un *me)
+{
+	sa_family_t fam = AF_UNIX;
+
+	memset(me, 0, sizeof(*me));
+	if (server[0] == '@')
+		return bind(fd, (struct sockaddr *)&fam, sizeof(fam));
+	me->sun_family = AF_UNIX;
+	if ((size_t)snprintf(me->sun_path, sizeof(me->sun_path), "%s.%d",
+			     server, (int)getpid()) >= sizeof(me->sun_path)) {
+		me->sun_path[0] = 0;
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	unlink(me->sun_path);
+	return bind(fd, (struct sockaddr *)me, sizeof(*me));
+}
+
 int ctl_client(const struct igmpd_config *c, FILE *out, FILE *err)
 {
 	const char *req = c->client == 's' ? "stats" : "groups";
-	struct sockaddr_un sun;
+	struct sockaddr_un sun, me = { 0 };
 	socklen_t len = ctl_addr(c->ctl_path, &sun);
-	sa_family_t fam = AF_UNIX;
 	char msg[80], *buf;
 	bool first = true;
 	int fd, rc = 2;
 
 	buf = malloc(CTL_CHUNK + 1);
 	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (!buf || fd < 0 ||
-	    bind(fd, (struct sockaddr *)&fam, sizeof(fam))) {	/* autobind */
+	if (!buf || fd < 0 || client_bind(fd, c->ctl_path, &me)) {
 		fprintf(err, IGMPD_NAME ": socket: %s\n", strerror(errno));
 		goto out;
 	}
@@ -422,6 +444,8 @@ int ctl_client(const struct igmpd_config *c, FILE *out, FILE *err)
 out:
 	if (fd >= 0)
 		close(fd);
+	if (me.sun_path[0])
+		unlink(me.sun_path);
 	free(buf);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #   build/tools/mgm-igmpd        the daemon (static, libmgm linked in)
 #   build/tools/mgm-igmpd-lab    veth/join helper for `make demo`
 #   build/tools/mgm-igmpd-bench  reports processed per second (in the VM)
+#   tools/mgm-igmpd/mgm-igmpd-demo   the IGMP scene of make demo
 #   build/selftests/igmpd_unit_test  the state machines, fake clock and mgm
 #   build/selftests/igmpd_test   real hosts' IGMP through veth links (VM)
 #
@@ -22,7 +23,7 @@ IGMPD := $(B)/tools/mgm-igmpd
 IGMPD_LAB := $(B)/tools/mgm-igmpd-lab
 IGMPD_BENCH := $(B)/tools/mgm-igmpd-bench
 
-GUEST_TOOLS += $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH)
+GUEST_TOOLS += $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH) $(IGMPD_DIR)/mgm-igmpd-demo
 
 .PHONY: igmpd-unit
 
