@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Benchmarks (issue 7): mgm side by side with the kernel's own tables.
+#
+#   make bench                  build, run in the VM, print lines and tables,
+#                               write build/bench/BENCHMARKS.md
+#   make bench-publish          copy that report to BENCHMARKS.md
+#   make bench BENCH_ARGS='--sizes 1000,10000'   a quicker run
+#
+# mgm-bench is a static guest program; bench/run boots the VM around it.
+
+BENCH_SRCS := $(wildcard bench/*.c) selftests/helpers.c
+BENCH_HDRS := $(wildcard bench/*.h) selftests/helpers.h uapi/linux/mgm.h
+BENCH_BIN := $(B)/bench/mgm-bench
+BENCH_OUT := $(B)/bench
+BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi \
+	-I$(TOP)/selftests -I$(TOP)/bench
+# The guest needs room for 10^6 entries in mgm, a BPF map and a tmpfs file.
+BENCH_MEM ?= 3072
+BENCH_TIMEOUT ?= 560
+BENCH_ARGS ?=
+
+.PHONY: bench-progs bench-run bench-publish
+
+bench-progs: $(BENCH_BIN)
+
+$(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(STATIC)
+
+bench-run: module bench-progs
+	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
+		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
+
+bench-publish:
+	@test -s $(BENCH_OUT)/BENCHMARKS.md || { echo "no $(BENCH_OUT)/BENCHMARKS.md: run 'make bench'"; exit 1; }
+	cp $(BENCH_OUT)/BENCHMARKS.md BENCHMARKS.md
