@@ -118,6 +118,7 @@ include tools/mgm-igmpd/igmpd.mk
 include install.mk
 include examples/examples.mk
 include debug.mk
+include bench/bench.mk
 
 # Files the VM gets besides the module: see tools/vm-run.
 guest: selftests tools
@@ -139,6 +140,9 @@ demo: deps
 	$(MAKE) all examples
 	@echo "=== mgm.ko (modinfo)"; /sbin/modinfo $(KMOD)/mgm.ko | grep -v '^sig'
 	$(VM_RUN) --timeout 300 --add $(B)/examples/mgm-enum -- mgm-demo
+
+bench: deps
+	$(MAKE) bench-run
 
 clean:
 	rm -rf $(B)
