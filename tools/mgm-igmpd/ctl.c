@@ -22,6 +22,7 @@
 #include "ctl.h"
 
 #define CTL_CHUNK	32768
+#define CTL_BURST	16
 
 static const char *const counter_names[] = {
 #define X(name) #name,
@@ -336,7 +337,10 @@ static void ctl_reply(int fd, const struct sockaddr_un *to, socklen_t tolen,
 
 void ctl_handle(const struct igmpd *d, int fd, uint64_t now)
 {
-	for (;;) {
+	int i;
+
+	/* A bounded batch: a flood of requests never starves the packets. */
+	for (i = 0; i < CTL_BURST; i++) {
 		struct sockaddr_un from;
 		socklen_t fromlen = sizeof(from);
 		struct sbuf b = { 0 };

@@ -55,3 +55,15 @@ $(B)/selftests/igmpd_test: selftests/igmpd_test.c $(IGMPD_LAB_SRCS) \
 
 igmpd-unit: $(B)/selftests/igmpd_unit_test
 	$<
+
+# make install / uninstall (install.mk) take the daemon along; its man page
+# is in man/ with the others.
+.PHONY: install-igmpd uninstall-igmpd
+install: install-igmpd
+uninstall: uninstall-igmpd
+
+install-igmpd: $(IGMPD)
+	$(INSTALL) -D -m 0755 $(IGMPD) $(DESTDIR)$(SBINDIR)/mgm-igmpd
+
+uninstall-igmpd:
+	rm -f $(DESTDIR)$(SBINDIR)/mgm-igmpd
