@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -153,61 +154,69 @@ static int parse_bool(const char *s, bool *out)
 	return 0;
 }
 
+/* The numeric settings: where each goes, its kind and its range. */
+enum setting_kind { S_DURATION, S_NUMBER };
+
+struct setting {
+	const char *key;
+	enum setting_kind kind;
+	size_t offset;		/* of a uint32_t in struct igmpd_config */
+	unsigned long min, max;
+	size_t set_flag;	/* of a bool marking it explicit, or 0 */
+};
+
+#define CFG(field)	offsetof(struct igmpd_config, field)
+
+static const struct setting settings[] = {
+	{ "query-interval", S_DURATION, CFG(params.query_interval), 0, 0, 0 },
+	{ "query-response-interval", S_DURATION, CFG(params.query_response), 0, 0, 0 },
+	{ "last-member-query-interval", S_DURATION, CFG(params.lmq_interval), 0, 0, 0 },
+	{ "startup-query-interval", S_DURATION, CFG(params.startup_interval), 0, 0,
+	  CFG(startup_interval_set) },
+	{ "robustness", S_NUMBER, CFG(params.robustness), 1, 7, 0 },
+	{ "last-member-query-count", S_NUMBER, CFG(params.lmq_count), 1, 255,
+	  CFG(lmq_count_set) },
+	{ "startup-query-count", S_NUMBER, CFG(params.startup_count), 1, 255,
+	  CFG(startup_count_set) },
+	{ "igmp-version", S_NUMBER, CFG(params.version), 2, 3, 0 },
+	{ "max-groups", S_NUMBER, CFG(max_groups), 1, 1u << 24, 0 },
+	{ "max-sources", S_NUMBER, CFG(max_sources), 1, 65535, 0 },
+	{ "component", S_NUMBER, CFG(component), 0, UINT32_MAX, 0 },
+};
+
+_Static_assert(sizeof(unsigned int) == sizeof(uint32_t),
+	       "unsigned int settings are written as uint32_t");
+
+static int set_numeric(struct igmpd_config *c, const struct setting *st,
+		       const char *value, char *msg, size_t len)
+{
+	uint32_t v;
+
+	if (st->kind == S_DURATION) {
+		if (parse_duration(value, &v))
+			return errmsg(msg, len, "%s: bad duration \"%s\"",
+				      st->key, value);
+	} else if (parse_uint(value, st->min, st->max, &v)) {
+		return errmsg(msg, len, "%s: \"%s\" is not a number from %lu to %lu",
+			      st->key, value, st->min, st->max);
+	}
+	memcpy((char *)c + st->offset, &v, sizeof(v));
+	if (st->set_flag)
+		*(bool *)((char *)c + st->set_flag) = true;
+	return 0;
+}
+
 int config_set(struct igmpd_config *c, const char *key, const char *value,
 	       char *msg, size_t len)
 {
-	struct igmp_params *p = &c->params;
-	uint32_t v;
+	size_t i;
 	int l;
 
-#define DURATION(name, field)						\
-	if (!strcmp(key, name)) {					\
-		if (parse_duration(value, &v))				\
-			return errmsg(msg, len, "%s: bad duration \"%s\"", key, value); \
-		field = v;						\
-		return 0;						\
-	}
-#define NUMBER(name, min, max, field)					\
-	if (!strcmp(key, name)) {					\
-		if (parse_uint(value, min, max, &v))			\
-			return errmsg(msg, len, "%s: \"%s\" is not a number from %lu to %lu", \
-				      key, value, (unsigned long)(min), (unsigned long)(max)); \
-		field = v;						\
-		return 0;						\
-	}
 	if (!strcmp(key, "interface"))
 		return add_interface(c, value, msg, len);
-	DURATION("query-interval", p->query_interval)
-	DURATION("query-response-interval", p->query_response)
-	DURATION("last-member-query-interval", p->lmq_interval)
-	if (!strcmp(key, "startup-query-interval")) {
-		if (parse_duration(value, &v))
-			return errmsg(msg, len, "%s: bad duration \"%s\"", key, value);
-		p->startup_interval = v;
-		c->startup_interval_set = true;
-		return 0;
-	}
-	NUMBER("robustness", 1, 7, p->robustness)
-	if (!strcmp(key, "last-member-query-count") ||
-	    !strcmp(key, "startup-query-count")) {
-		if (parse_uint(value, 1, 255, &v))
-			return errmsg(msg, len, "%s: \"%s\" is not a number from 1 to 255",
-				      key, value);
-		if (key[0] == 'l') {
-			p->lmq_count = v;
-			c->lmq_count_set = true;
-		} else {
-			p->startup_count = v;
-			c->startup_count_set = true;
-		}
-		return 0;
-	}
-	NUMBER("igmp-version", 2, 3, p->version)
-	NUMBER("max-groups", 1, 1u << 24, c->max_groups)
-	NUMBER("max-sources", 1, 65535, c->max_sources)
-	NUMBER("component", 0, UINT32_MAX, c->component)
-#undef DURATION
-#undef NUMBER
+	for (i = 0; i < ARRAY_SIZE(settings); i++)
+		if (!strcmp(key, settings[i].key))
+			return set_numeric(c, &settings[i], value, msg, len);
 	if (!strcmp(key, "log-level") || !strcmp(key, "member-log-level")) {
 		l = log_level_parse(value);
 		if (l < 0)
@@ -235,7 +244,8 @@ int config_set(struct igmpd_config *c, const char *key, const char *value,
 		else if (!strcmp(value, "optional"))
 			c->require_ra = false;
 		else
-			return errmsg(msg, len, "router-alert: \"%s\" is not required or optional",
+			return errmsg(msg, len,
+				      "router-alert: \"%s\" is not required or optional",
 				      value);
 		return 0;
 	}
