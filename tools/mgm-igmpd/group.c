@@ -272,10 +272,20 @@ static void member_change(struct iface *ifp, bool join, uint32_t source,
 		inet_ntop(AF_INET, &sn, s, sizeof(s));
 	inet_ntop(AF_INET, &gn, g, sizeof(g));
 	if (err) {
+		uint64_t now = now_ms();
+
 		ifp->c.mgm_errors++;
-		logmsg(&d->log, LOG_LVL_WARNING, "%s: %s (%s,%s) failed: %s",
-		       ifp->name, join ? "join" : "leave", s, g,
-		       d->ops->strerror(err));
+		/* At most one line a second: a refused join is retried often. */
+		if (now >= ifp->err_logged + 1000 || !ifp->err_logged) {
+			logmsg(&d->log, LOG_LVL_WARNING,
+			       "%s: %s (%s,%s) failed: %s (and %u more)",
+			       ifp->name, join ? "join" : "leave", s, g,
+			       d->ops->strerror(err), ifp->err_quiet);
+			ifp->err_logged = now;
+			ifp->err_quiet = 0;
+		} else {
+			ifp->err_quiet++;
+		}
 		if (join)
 			return;	/* tried again at the next change */
 	} else if (join) {

@@ -351,6 +351,8 @@ struct iface {
 	uint32_t nbuckets, ngroups;
 	struct tmr tmr;
 	struct igmpd_counters c;
+	uint64_t err_logged;	/* when the last mgm error was logged */
+	unsigned int err_quiet;	/* mgm errors not logged since */
 	struct igmpd *d;
 };
 
