@@ -23,6 +23,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -827,6 +829,24 @@ static int exit_status(char *const argv[], const char *log)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Run @argv without capability @cap (dropped from the bounding set). */
+static int exit_status_without(int cap, char *const argv[], const char *log)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0))
+			_exit(99);
+		_exit(exit_status(argv, log));
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
 static bool log_has(const char *path, const char *what)
 {
 	char *s = read_file(path);
@@ -856,6 +876,15 @@ TEST_F(igmpd, refuses_a_second_instance_and_bad_usage)
 	unlink(err);
 	EXPECT_EQ(2, exit_status(IFACES("mgm-igmpd", "-c", CTL, "-i", "r0"), err));
 	EXPECT_TRUE(log_has(err, "control socket"));
+	/* Without the privileges it needs: exit 2, saying which. */
+	unlink(err);
+	EXPECT_EQ(2, exit_status_without(CAP_NET_RAW, IFACES("mgm-igmpd", "-c",
+							    "@other", "-i", "r0"), err));
+	EXPECT_TRUE(log_has(err, "needs CAP_NET_RAW"));
+	unlink(err);
+	EXPECT_EQ(2, exit_status_without(CAP_NET_ADMIN, IFACES("mgm-igmpd", "-c",
+							      "@other", "-i", "r0"), err));
+	EXPECT_TRUE(log_has(err, "ERROR_ACCESS_DENIED"));
 	/* Usage errors: exit 1. */
 	EXPECT_EQ(1, exit_status(IFACES("mgm-igmpd"), err));
 	EXPECT_EQ(1, exit_status(IFACES("mgm-igmpd", "-i", "r0", "-q", "1s",
