@@ -80,6 +80,28 @@ static void dump_log(const char *path)
 	free(s);
 }
 
+/*
+ * Wait until @pid, not our child, has exited (gone, or a zombie: its
+ * files, /dev/mgm among them, are closed), so that the module can be
+ * unloaded after the test.
+ */
+static void wait_gone(pid_t pid, int ms)
+{
+	char path[64];
+	uint64_t end = lab_now_ms() + (uint64_t)ms;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	while (lab_now_ms() < end) {
+		char *s = read_file(path);
+		bool gone = !s || strstr(s, "State:\tZ");
+
+		free(s);
+		if (gone)
+			return;
+		usleep(20000);
+	}
+}
+
 FIXTURE_TEARDOWN(igmpd)
 {
 	size_t i;
@@ -88,8 +110,10 @@ FIXTURE_TEARDOWN(igmpd)
 		kill(self->igmpd, SIGTERM);
 		lab_wait(self->igmpd, 5000);
 	}
-	if (self->igmpd2 > 0)
+	if (self->igmpd2 > 0) {
 		kill(self->igmpd2, SIGTERM);
+		wait_gone(self->igmpd2, 5000);
+	}
 	for (i = 0; i < ARRAY_SIZE(self->host); i++)
 		lab_node_kill(&self->host[i]);
 	lab_node_kill(&self->hub);
@@ -769,6 +793,7 @@ TEST_F_TIMEOUT(igmpd, querier_election_lowest_address_wins, 60)
 
 	/* The querier stops: we take over after the other querier interval. */
 	ASSERT_EQ(0, kill(self->igmpd2, SIGTERM));
+	wait_gone(self->igmpd2, 5000);
 	self->igmpd2 = 0;
 	ASSERT_TRUE(wait_stats(CTL, "\"querier\":true,\"querier_address\":\"10.5.0.2\"",
 			       OQPI_MS + SLACK_MS));
