@@ -5,6 +5,7 @@
 #                               write build/bench/BENCHMARKS.md
 #   make bench-publish          copy that report to BENCHMARKS.md
 #   make bench BENCH_ARGS='--sizes 1000,10000'   a quicker run
+#   make bench BENCH_VM_ARGS='--module /tmp/x/mgm.ko'   a modified module
 #
 # mgm-bench is a static guest program; bench/run boots the VM around it.
 
@@ -18,6 +19,7 @@ BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi \
 BENCH_MEM ?= 3072
 BENCH_TIMEOUT ?= 560
 BENCH_ARGS ?=
+BENCH_VM_ARGS ?=
 
 .PHONY: bench-progs bench-run bench-publish
 
@@ -29,6 +31,7 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS)
 
 bench-run: module bench-progs
 	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
+	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' \
 		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
 
 bench-publish:

@@ -72,8 +72,9 @@ int floor_create(unsigned long n);
 uint64_t floor_read(int fd, unsigned long n, unsigned long *calls);
 
 /*
- * concurrent.c - add/delete rate of @t's protocol, one per call, alone and
- * while another file enumerates the table (@n entries) continuously.
+ * concurrent.c - add/delete rate of @t's protocol, one per call, alone,
+ * while another file enumerates the table (@n entries) continuously, and
+ * while a control thread reads the copy floor's file instead.
  */
 void bench_writers_under_reader(struct mgmb *t, unsigned long n,
 				uint64_t round_ns);

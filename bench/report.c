@@ -32,6 +32,7 @@ static const struct row rows[] = {
 	{ "mgm_null_ioctl", "mgm ioctl doing no table work", "ns/call" },
 	{ "writer_alone", "mgm add/delete, alone", "ops/s" },
 	{ "writer_with_reader", "mgm add/delete, reader enumerating", "ops/s" },
+	{ "writer_with_control", "mgm add/delete, other vCPU busy (pread)", "ops/s" },
 	{ "memory_meminfo_slab", "kernel memory: /proc/meminfo Slab growth", "bytes/entry" },
 	{ "memory_memcg_kernel", "of which charged to the caller's memcg", "bytes/entry" },
 };
