@@ -111,9 +111,10 @@ sparse: $(KMOD)/mgm.ko
 lint: checkpatch sparse
 
 # --- userspace ---------------------------------------------------------------------
+# selftests.mk first: the other fragments' rules use its SELFTEST_DEPS.
+include selftests/selftests.mk
 include lib/lib.mk
 include tools/tools.mk
-include selftests/selftests.mk
 include tools/mgm-igmpd/igmpd.mk
 include install.mk
 include examples/examples.mk
