@@ -23,7 +23,7 @@
 #include "helpers.h"
 #include "peers.h"
 
-#define ROUNDS		3
+#define ROUNDS		6
 #define CHECK_EVERY	64	/* writer ops between clock reads */
 
 struct load {

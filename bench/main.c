@@ -77,7 +77,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->peer_max = 100000;
 	o->peer_limit_ns = 60 * 1000000000ull;
 	o->writer_n = 100000;
-	o->round_ns = 1000000000ull;
+	o->round_ns = 500000000ull;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
