@@ -30,6 +30,13 @@ struct mgm_cursor {
 	struct mutex lock;		/* serialises get-next on this cursor */
 	refcount_t refs;
 	struct mgm_walk walk;
+	/*
+	 * Where the last get-next found the walk, and the task that made it
+	 * (compared, never dereferenced): mgm_enum_next_undo() goes back
+	 * there if that call's reply could not be written back.
+	 */
+	struct mgm_walk undo_walk;
+	const struct task_struct *undo_task;
 	u64 start_generation;
 	struct mgm_source_group *buf;	/* MGM_CURSOR_RECORDS records */
 	struct rcu_head rcu;
@@ -139,8 +146,12 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 		cond_resched();
 	}
 	arg->count = count;
-	if (c->walk.end && !err)
-		arg->flags |= MGM_ENUM_END;
+	if (!err) {
+		if (c->walk.end)
+			arg->flags |= MGM_ENUM_END;
+		c->undo_walk = saved;
+		c->undo_task = current;
+	}
 	mutex_unlock(&c->lock);
 
 out:
@@ -149,6 +160,34 @@ out:
 		arg->flags |= MGM_ENUM_CHANGED;
 	mgm_cursor_put(c);
 	return err;
+}
+
+/* The new cursor's id could not be returned: end it. */
+void mgm_enum_start_undo(struct mgm_file *mf, struct mgm_enum_start *arg)
+{
+	struct mgm_enum_end end = { .cursor = arg->cursor };
+
+	mgm_enum_end(mf, &end);
+}
+
+/*
+ * The records copied out cannot be counted by the caller: put the cursor
+ * back, unless another get-next on it came in between (then the caller
+ * raced itself, and the later call's view stands).
+ */
+void mgm_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg)
+{
+	struct mgm_cursor *c = mgm_cursor_get(mf, arg->cursor);
+
+	if (!c)
+		return;
+	mutex_lock(&c->lock);
+	if (c->undo_task == current) {
+		c->walk = c->undo_walk;
+		c->undo_task = NULL;
+	}
+	mutex_unlock(&c->lock);
+	mgm_cursor_put(c);
 }
 
 int mgm_enum_end(struct mgm_file *mf, struct mgm_enum_end *arg)

@@ -71,6 +71,8 @@ struct mgm_ioctl_desc {
 	unsigned int cmd;
 	unsigned int flags;
 	int (*fn)(struct mgm_file *mf, void *arg);
+	/* Takes back a success whose reply could not be written back. */
+	void (*undo)(struct mgm_file *mf, void *arg);
 };
 
 /*
@@ -99,13 +101,28 @@ MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
 MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
 MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
 
+#define MGM_UNDO(_fn, _type)						\
+	static void _fn##_ioctl(struct mgm_file *mf, void *arg)		\
+	{								\
+		_fn(mf, arg);						\
+	}
+
+MGM_UNDO(mgm_register_undo, struct mgm_register)
+MGM_UNDO(mgm_enum_start_undo, struct mgm_enum_start)
+MGM_UNDO(mgm_enum_next_undo, struct mgm_enum_next)
+
 #define MGM_IOCTL(_name, _fn, _flags)					\
 	[_IOC_NR(MGM_IOC_##_name)] = {					\
 		.cmd = MGM_IOC_##_name, .flags = _flags, .fn = _fn##_ioctl \
 	}
+#define MGM_IOCTL_UNDO(_name, _fn, _flags)				\
+	[_IOC_NR(MGM_IOC_##_name)] = {					\
+		.cmd = MGM_IOC_##_name, .flags = _flags, .fn = _fn##_ioctl, \
+		.undo = _fn##_undo_ioctl,				\
+	}
 
 static const struct mgm_ioctl_desc mgm_ioctls[] = {
-	MGM_IOCTL(REGISTER, mgm_register, MGM_IOCTL_ADMIN),
+	MGM_IOCTL_UNDO(REGISTER, mgm_register, MGM_IOCTL_ADMIN),
 	MGM_IOCTL(DEREGISTER, mgm_deregister, MGM_IOCTL_ADMIN),
 	MGM_IOCTL(TAKE_INTERFACE, mgm_take_interface, MGM_IOCTL_ADMIN),
 	MGM_IOCTL(RELEASE_INTERFACE, mgm_release_interface,
@@ -116,8 +133,8 @@ static const struct mgm_ioctl_desc mgm_ioctls[] = {
 		  MGM_IOCTL_ADMIN),
 	MGM_IOCTL(BATCH, mgm_batch,
 		  MGM_IOCTL_ADMIN | MGM_IOCTL_OUT_ON_ERROR),
-	MGM_IOCTL(ENUM_START, mgm_enum_start, 0),
-	MGM_IOCTL(ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
+	MGM_IOCTL_UNDO(ENUM_START, mgm_enum_start, 0),
+	MGM_IOCTL_UNDO(ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
 	MGM_IOCTL(ENUM_END, mgm_enum_end, 0),
 	MGM_IOCTL(STATS, mgm_stats, 0),
 };
@@ -167,8 +184,16 @@ static long mgm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 
 	if ((_IOC_DIR(cmd) & _IOC_READ) &&
 	    (!ret || (desc->flags & MGM_IOCTL_OUT_ON_ERROR)) &&
-	    copy_to_user(uptr, kdata, ksize))
+	    copy_to_user(uptr, kdata, ksize)) {
+		/*
+		 * The probe above passed, so another thread unmapped or
+		 * protected the reply meanwhile: take the command back where
+		 * that is possible (a batch's records stay applied).
+		 */
+		if (!ret && desc->undo)
+			desc->undo(mf, kdata);
 		ret = -EFAULT;
+	}
 	return ret;
 }
 

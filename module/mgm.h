@@ -134,6 +134,7 @@ void mgm_table_purge(struct mgm_net *mn, unsigned long members);
 
 /* proto.c */
 int mgm_register(struct mgm_file *mf, struct mgm_register *arg);
+void mgm_register_undo(struct mgm_file *mf, struct mgm_register *arg);
 int mgm_deregister(struct mgm_file *mf, struct mgm_deregister *arg);
 int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg);
 int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg);
@@ -146,7 +147,9 @@ void mgm_netdev_gone(struct mgm_net *mn, int ifindex);
 
 /* cursor.c */
 int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg);
+void mgm_enum_start_undo(struct mgm_file *mf, struct mgm_enum_start *arg);
 int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg);
+void mgm_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg);
 int mgm_enum_end(struct mgm_file *mf, struct mgm_enum_end *arg);
 void mgm_cursors_release(struct mgm_file *mf);
 

@@ -126,6 +126,14 @@ int mgm_deregister(struct mgm_file *mf, struct mgm_deregister *arg)
 	return err;
 }
 
+/* The new handle could not be returned: nobody can use the protocol. */
+void mgm_register_undo(struct mgm_file *mf, struct mgm_register *arg)
+{
+	struct mgm_deregister d = { .handle = arg->handle };
+
+	mgm_deregister(mf, &d);
+}
+
 int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
 {
 	struct mgm_net *mn = mf->mn;

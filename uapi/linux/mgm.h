@@ -25,7 +25,9 @@
  *    opener: EPERM otherwise. Enumeration and statistics need only the file.
  *  - A command whose argument struct cannot be read, or (for commands that
  *    return results in it) cannot be written back, fails with EFAULT and
- *    has no effect.
+ *    has no effect. Should another thread unmap or write-protect the
+ *    struct while the command runs, register, enum-start and enum-next are
+ *    taken back; a batch's applied records stay applied.
  *  - Unknown ioctl numbers are ENOTTY. Layout is identical on 32- and 64-bit
  *    ABIs; 32-bit processes use the same numbers.
  *
