@@ -72,10 +72,9 @@ int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg)
 	    (arg->type != MGM_ENUM_ANY_SOURCE &&
 	     arg->type != MGM_ENUM_ALL_SOURCES))
 		return -EINVAL;
-	if (atomic_inc_return(&mf->cursors_count) > mgm_max_cursors) {
-		err = -ENOSPC;
-		goto uncount;
-	}
+	/* Never above the limit, even for a moment: MGM_IOC_STATS reads it. */
+	if (!atomic_add_unless(&mf->cursors_count, 1, mgm_max_cursors))
+		return -ENOSPC;
 
 	err = -ENOMEM;
 	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);

@@ -46,11 +46,14 @@ static int mgm_stats(struct mgm_file *mf, struct mgm_stats *arg)
 {
 	struct mgm_net *mn = mf->mn;
 
-	arg->generation = READ_ONCE(mn->generation);
-	arg->entries = READ_ONCE(mn->entries);
-	arg->memberships = READ_ONCE(mn->memberships);
-	arg->protocols = READ_ONCE(mn->protocols_count);
-	arg->interfaces = READ_ONCE(mn->owns_count);
+	/* A consistent snapshot: the counters change together under the lock. */
+	mutex_lock(&mn->lock);
+	arg->generation = mn->generation;
+	arg->entries = mn->entries;
+	arg->memberships = mn->memberships;
+	arg->protocols = mn->protocols_count;
+	arg->interfaces = mn->owns_count;
+	mutex_unlock(&mn->lock);
 	arg->cursors = atomic_read(&mf->cursors_count);
 	arg->max_cursors = mgm_max_cursors;
 	arg->max_entries = mgm_max_entries;
