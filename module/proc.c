@@ -21,7 +21,7 @@
 #include <net/net_namespace.h>
 #include "key.h"
 #include "mgm.h"
-#include "walk.h"
+#include "index.h"
 
 struct mgm_proc_iter {
 	struct seq_net_private p;	/* first: used by proc_create_net() */
@@ -34,17 +34,28 @@ struct mgm_proc_iter {
 static struct mgm_entry *mgm_proc_find(struct seq_file *seq, loff_t pos,
 				       u64 from)
 {
-	MA_STATE(mas, &mgm_net(seq_file_net(seq))->table, from, from);
+	struct mgm_net *mn = mgm_net(seq_file_net(seq));
 	struct mgm_proc_iter *it = seq->private;
+	const struct mgm_chunk *c;
+	unsigned long hi;
+	unsigned int i;
 	void *value;
 
 	it->pos = pos;
 	it->from = from;
-	value = mas_find(&mas, ULONG_MAX);
-	if (!value)
-		return NULL;
-	it->key = mas.index;
-	return mgm_index_entry(value);
+	for (c = mgm_index_first(&mn->table, from, &hi, &i); c;
+	     c = hi == ULONG_MAX ? NULL :
+		 mgm_index_first(&mn->table, (u64)hi + 1, &hi, &i)) {
+		for (; i < c->n; i++) {
+			value = READ_ONCE(c->vals[i]);
+			/* A chunk that changed under us may repeat keys. */
+			if (value && c->keys[i] >= from) {
+				it->key = c->keys[i];
+				return mgm_index_entry(value);
+			}
+		}
+	}
+	return NULL;
 }
 
 static void *mgm_proc_start(struct seq_file *seq, loff_t *pos)

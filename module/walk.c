@@ -3,8 +3,8 @@
  * The enumeration walk: collect the next records of a cursor from the (S,G)
  * index, in ascending key order, under RCU and without any lock.
  *
- * Guarantees (SPEC D7), given that the maple tree in RCU mode returns every
- * entry present throughout a reader's descent:
+ * Guarantees (SPEC D7), given that a key present throughout is in every
+ * version of the chunk that holds it (index.c):
  *  - records leave in strictly ascending key order, and the position only
  *    ever moves forward past keys already returned, so no record is ever
  *    returned twice, even across calls and concurrent writers;
@@ -32,7 +32,8 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 			     struct mgm_source_group *out, unsigned int max)
 {
 	MA_STATE(mas, mt, w->next, w->next);
-	unsigned int n = 0;
+	const struct mgm_chunk *c;
+	unsigned int n = 0, i;
 	void *value;
 	u64 key;
 
@@ -40,43 +41,53 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 	if (w->end)
 		return 0;
 
-	for (;;) {
-		value = mas_find(&mas, ULONG_MAX);
-		if (!value) {
-			w->end = true;
-			break;
-		}
-		if (!mgm_index_listed(value))
+	/* One descent to the chunk holding the position, then flat arrays. */
+	c = mas_walk(&mas);
+	i = c ? mgm_chunk_lower_bound(c, w->next) : 0;
+	while (c) {
+		if (i >= c->n) {
+			c = mas_find(&mas, ULONG_MAX);	/* the next range */
+			i = 0;
 			continue;
-		key = mas.index;
+		}
+		key = c->keys[i];
 		if (key < w->next) {
 			/*
-			 * Another source of a group ANY_SOURCE already
-			 * returned: jump to the next group in one descent
-			 * rather than stepping over every source.
+			 * A chunk that changed under us repeats keys already
+			 * returned, or ANY_SOURCE is done with this group: go
+			 * to the position, within this chunk if it is there.
 			 */
-			mas_set(&mas, w->next);
+			if (c->keys[c->n - 1] < w->next) {
+				mas_set(&mas, w->next);
+				c = mas_walk(&mas);
+				if (!c)
+					break;
+			}
+			i = mgm_chunk_lower_bound(c, w->next);
+			continue;
+		}
+		value = READ_ONCE(c->vals[i]);
+		if (!mgm_index_listed(value)) {
+			i++;
 			continue;
 		}
 		if (n == max)
-			break;		/* a further record exists */
+			return n;	/* a further record exists */
 
 		if (w->type == MGM_ENUM_ANY_SOURCE) {
 			mgm_key_group_record(key, &out[n++]);
-			if (mgm_key_group(key) == U32_MAX) {
-				w->end = true;
+			if (mgm_key_group(key) == U32_MAX)
 				break;
-			}
 			w->next = (u64)(mgm_key_group(key) + 1) << 32;
 		} else {
 			mgm_key_record(key, &out[n++]);
-			if (key == U64_MAX) {
-				w->end = true;
+			if (key == U64_MAX)
 				break;
-			}
 			w->next = key + 1;
+			i++;
 		}
 	}
+	w->end = true;
 	return n;
 }
 EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_walk_gather);

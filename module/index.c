@@ -1,0 +1,374 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ordered (S,G) index of a namespace's table.
+ *
+ * Keys (group << 32 | source, see key.h) live in chunks: small sorted arrays
+ * of up to MGM_CHUNK_SLOTS keys with a value each. A maple tree in RCU mode
+ * maps ranges of the key space to chunks; the ranges of the chunks cover the
+ * whole key space without gaps, so the chunk that holds or would hold a key
+ * is one O(log n) descent (mas_walk) away, and the next chunk is mas_find().
+ *
+ * Why this shape:
+ *  - Enumeration resumes from a key in O(log n) and then reads keys out of
+ *    a flat array: one tree step per chunk instead of per key, and no entry
+ *    memory touched, since the key is the record (key.h). A maple tree per
+ *    key spent most of a walk stepping the tree.
+ *  - Readers need no lock: a published chunk's keys never change; writers
+ *    publish a new copy (mas_store of the same range is an in-place slot
+ *    replacement) and free the old one after a grace period. Only the
+ *    values change in place, a word at a time: listing and unlisting an
+ *    entry (the hidden bit, index.h) and deleting a key (NULL).
+ *  - So deleting a key never allocates and never fails, which is what
+ *    releasing a file, a protocol or a device needs; the chunk is tidied
+ *    afterwards when memory allows (merged into a neighbour once it is
+ *    empty or mostly deleted).
+ *  - A hash table has no order; an rbtree or a list cannot be walked by RCU
+ *    readers while it is rebalanced or relinked.
+ *
+ * Guarantee to walkers (walk.c): a key present throughout a walk is in
+ * every version of the chunk holding it, so a walk that only ever moves to
+ * larger keys returns it exactly once.
+ *
+ * Writers hold the lock given to mgm_index_setup(), which is also the maple
+ * tree's external lock: only the mas_*() API is used on the tree.
+ */
+#include <linux/slab.h>
+#include "index.h"
+
+static struct kmem_cache *mgm_chunk_cache;
+
+int mgm_index_init(void)
+{
+	mgm_chunk_cache = KMEM_CACHE(mgm_chunk, SLAB_ACCOUNT);
+	return mgm_chunk_cache ? 0 : -ENOMEM;
+}
+
+/* After rcu_barrier(): no chunk is waiting for its grace period. */
+void mgm_index_exit(void)
+{
+	kmem_cache_destroy(mgm_chunk_cache);
+}
+
+void mgm_index_setup(struct maple_tree *mt, struct mutex *lock)
+{
+	mt_init_flags(mt, MT_FLAGS_USE_RCU | MT_FLAGS_LOCK_EXTERN);
+	mt_set_external_lock(mt, lock);
+}
+EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_setup);
+
+static void mgm_chunk_free_rcu(struct rcu_head *head)
+{
+	kmem_cache_free(mgm_chunk_cache,
+			container_of(head, struct mgm_chunk, rcu));
+}
+
+static void mgm_chunk_retire(struct mgm_chunk *c)
+{
+	call_rcu(&c->rcu, mgm_chunk_free_rcu);
+}
+
+static struct mgm_chunk *mgm_chunk_alloc(gfp_t gfp)
+{
+	struct mgm_chunk *c = kmem_cache_alloc(mgm_chunk_cache, gfp);
+
+	if (c) {
+		c->n = 0;
+		c->live = 0;
+	}
+	return c;
+}
+
+/* Append the live keys of @from to @to. */
+static void mgm_chunk_append_live(struct mgm_chunk *to,
+				  const struct mgm_chunk *from)
+{
+	unsigned int i;
+
+	for (i = 0; i < from->n; i++) {
+		if (!from->vals[i])
+			continue;
+		to->keys[to->n] = from->keys[i];
+		to->vals[to->n++] = from->vals[i];
+	}
+	to->live = to->n;
+}
+
+static int mgm_index_store(struct maple_tree *mt, unsigned long lo,
+			   unsigned long hi, void *entry, gfp_t gfp)
+{
+	MA_STATE(mas, mt, lo, hi);
+
+	return mas_store_gfp(&mas, entry, gfp);
+}
+
+/* Free every chunk: the index is going away and nobody can walk it. */
+void mgm_index_destroy(struct maple_tree *mt)
+{
+	MA_STATE(mas, mt, 0, 0);
+	struct mgm_chunk *c;
+
+	mas_for_each(&mas, c, ULONG_MAX)
+		mgm_chunk_retire(c);
+	__mt_destroy(mt);
+}
+EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_destroy);
+
+/**
+ * mgm_index_lookup - find a key, or where it would go (writers)
+ * @mt:		the index
+ * @key:	the key
+ * @pos:	filled in for mgm_index_insert(), _replace() and _remove()
+ *
+ * Return: the key's value, or NULL if the key is not present.
+ */
+void *mgm_index_lookup(struct maple_tree *mt, u64 key,
+		       struct mgm_index_pos *pos)
+{
+	MA_STATE(mas, mt, key, key);
+	struct mgm_chunk *c = mas_walk(&mas);
+
+	pos->chunk = c;
+	pos->value = NULL;
+	if (!c)
+		return NULL;
+	pos->lo = mas.index;
+	pos->hi = mas.last;
+	pos->i = mgm_chunk_lower_bound(c, key);
+	if (pos->i < c->n && c->keys[pos->i] == key)
+		pos->value = c->vals[pos->i];
+	return pos->value;
+}
+EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_lookup);
+
+/*
+ * Split a full chunk @c and @key into two new chunks. Loads in ascending
+ * (descending) order put the new key alone in the right (left) chunk, so
+ * that they leave full chunks behind; otherwise the halves are even.
+ */
+static void mgm_chunk_split(const struct mgm_chunk *c,
+			    const struct mgm_index_pos *pos, u64 key,
+			    void *value, struct mgm_chunk *a,
+			    struct mgm_chunk *b)
+{
+	unsigned int total = c->n + 1, left, i, j;
+	struct mgm_chunk *to;
+
+	if (pos->i == c->n && pos->hi == ULONG_MAX)
+		left = c->n;
+	else if (pos->i == 0 && pos->lo == 0)
+		left = 1;
+	else
+		left = total / 2;
+
+	for (i = 0, j = 0; j < total; j++) {
+		to = j < left ? a : b;
+		if (j == pos->i) {
+			to->keys[to->n] = key;
+			to->vals[to->n++] = value;
+		} else {
+			to->keys[to->n] = c->keys[i];
+			to->vals[to->n++] = c->vals[i++];
+		}
+	}
+	a->live = a->n;
+	b->live = b->n;
+}
+
+/**
+ * mgm_index_insert - add a key that is not present
+ * @mt:		the index
+ * @pos:	from mgm_index_lookup() of @key, with no change since
+ * @key:	the key
+ * @value:	its value, not NULL
+ * @gfp:	for the chunk and the tree's nodes
+ *
+ * Return: 0, or -ENOMEM with nothing changed.
+ */
+int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
+		     u64 key, void *value, gfp_t gfp)
+{
+	struct mgm_chunk *c = pos->chunk, *nc, *b;
+	unsigned int i;
+	int err;
+
+	if (!c) {				/* the index is empty */
+		nc = mgm_chunk_alloc(gfp);
+		if (!nc)
+			return -ENOMEM;
+		nc->keys[0] = key;
+		nc->vals[0] = value;
+		nc->n = 1;
+		nc->live = 1;
+		err = mgm_index_store(mt, 0, ULONG_MAX, nc, gfp);
+		if (err)
+			kmem_cache_free(mgm_chunk_cache, nc);
+		return err;
+	}
+
+	if (pos->i < c->n && c->keys[pos->i] == key) {
+		/* The key was deleted from this chunk: its slot is still here. */
+		WRITE_ONCE(c->vals[pos->i], value);
+		c->live++;
+		return 0;
+	}
+
+	nc = mgm_chunk_alloc(gfp);
+	if (!nc)
+		return -ENOMEM;
+
+	if (c->live < MGM_CHUNK_SLOTS) {
+		/* A copy with the key in place and deleted keys left out. */
+		for (i = 0; i <= c->n; i++) {
+			if (i == pos->i) {
+				nc->keys[nc->n] = key;
+				nc->vals[nc->n++] = value;
+			}
+			if (i < c->n && c->vals[i]) {
+				nc->keys[nc->n] = c->keys[i];
+				nc->vals[nc->n++] = c->vals[i];
+			}
+		}
+		nc->live = nc->n;
+		/* Same range: the maple tree replaces the slot in place. */
+		err = mgm_index_store(mt, pos->lo, pos->hi, nc, gfp);
+		if (err) {
+			kmem_cache_free(mgm_chunk_cache, nc);
+			return err;
+		}
+		mgm_chunk_retire(c);
+		return 0;
+	}
+
+	b = mgm_chunk_alloc(gfp);
+	if (!b) {
+		kmem_cache_free(mgm_chunk_cache, nc);
+		return -ENOMEM;
+	}
+	mgm_chunk_split(c, pos, key, value, nc, b);
+	/*
+	 * Narrow @c's range to the left part first: that may need tree nodes
+	 * and fail with nothing changed. Then the right part's range is
+	 * exactly what is left of @c's, and replacing it cannot fail.
+	 */
+	err = mgm_index_store(mt, pos->lo, b->keys[0] - 1, nc, gfp);
+	if (err) {
+		kmem_cache_free(mgm_chunk_cache, b);
+		kmem_cache_free(mgm_chunk_cache, nc);
+		return err;
+	}
+	WARN_ON_ONCE(mgm_index_store(mt, b->keys[0], pos->hi, b, gfp));
+	mgm_chunk_retire(c);
+	return 0;
+}
+EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_insert);
+
+/* Change the value of a present key (to list or unlist its entry). */
+void mgm_index_replace(struct mgm_index_pos *pos, void *value)
+{
+	WRITE_ONCE(pos->chunk->vals[pos->i], value);
+	pos->value = value;
+}
+
+/*
+ * Try to give the chunk at @pos back, or to merge it with its left
+ * neighbour, once few of its keys are left. Failing is harmless: deleted
+ * keys only take room until the next try.
+ */
+static void mgm_index_tidy(struct maple_tree *mt, struct mgm_index_pos *pos)
+{
+	const gfp_t gfp = GFP_KERNEL_ACCOUNT | __GFP_NOWARN;
+	struct mgm_chunk *c = pos->chunk, *p, *m;
+	unsigned long plo;
+
+	if (c->live > MGM_CHUNK_SLOTS / 4)
+		return;
+
+	if (!pos->lo) {
+		if (c->live)
+			return;
+		if (pos->hi == ULONG_MAX) {		/* the last chunk */
+			if (!mgm_index_store(mt, 0, ULONG_MAX, NULL, gfp))
+				mgm_chunk_retire(c);
+			return;
+		}
+		/* The first chunk: the next one takes its range. */
+		{
+			MA_STATE(mas, mt, pos->hi + 1, pos->hi + 1);
+
+			p = mas_walk(&mas);
+			if (p && !mgm_index_store(mt, 0, mas.last, p, gfp))
+				mgm_chunk_retire(c);
+		}
+		return;
+	}
+
+	{
+		MA_STATE(mas, mt, pos->lo - 1, pos->lo - 1);
+
+		p = mas_walk(&mas);
+		plo = mas.index;
+	}
+	if (!p)
+		return;
+	if (!c->live) {
+		/* Empty: the left neighbour takes its range. */
+		if (!mgm_index_store(mt, plo, pos->hi, p, gfp))
+			mgm_chunk_retire(c);
+		return;
+	}
+	if (p->live + c->live > MGM_CHUNK_SLOTS * 3 / 4)
+		return;
+	m = mgm_chunk_alloc(gfp);
+	if (!m)
+		return;
+	mgm_chunk_append_live(m, p);
+	mgm_chunk_append_live(m, c);
+	if (mgm_index_store(mt, plo, pos->hi, m, gfp)) {
+		kmem_cache_free(mgm_chunk_cache, m);
+		return;
+	}
+	mgm_chunk_retire(p);
+	mgm_chunk_retire(c);
+}
+
+/**
+ * mgm_index_remove - delete a present key
+ * @mt:		the index
+ * @pos:	from mgm_index_lookup() of the key, with no change since
+ *
+ * Never fails. @pos's chunk may be gone afterwards (after a grace period).
+ */
+void mgm_index_remove(struct maple_tree *mt, struct mgm_index_pos *pos)
+{
+	WRITE_ONCE(pos->chunk->vals[pos->i], NULL);
+	pos->chunk->live--;
+	pos->value = NULL;
+	mgm_index_tidy(mt, pos);
+}
+EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_remove);
+
+/**
+ * mgm_index_first - the chunk holding the first key >= @from
+ * @mt:		the index
+ * @from:	where to start
+ * @hi:		out: the last key of the chunk's range
+ * @i:		out: the chunk's first slot whose key is >= @from
+ *
+ * For loops over the keys in order: the slots from *@i on, then from
+ * *@hi + 1 on. Under rcu_read_lock() or the writers' lock. Deleted keys
+ * (NULL values) are the caller's to skip.
+ *
+ * Return: the chunk, or NULL past the last key.
+ */
+struct mgm_chunk *mgm_index_first(struct maple_tree *mt, u64 from,
+				  unsigned long *hi, unsigned int *i)
+{
+	MA_STATE(mas, mt, from, from);
+	struct mgm_chunk *c = mas_walk(&mas);
+
+	if (!c)
+		return NULL;	/* the ranges cover all keys: empty */
+	*hi = mas.last;
+	*i = mgm_chunk_lower_bound(c, from);
+	return c;
+}
