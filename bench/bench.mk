@@ -7,7 +7,8 @@
 #   make bench BENCH_ARGS='--sizes 1000,10000'   a quicker run
 #   make bench BENCH_VM_ARGS='--module /tmp/x/mgm.ko'   a modified module
 #
-# mgm-bench is a static guest program; bench/run boots the VM around it.
+# mgm-bench is a static guest program; bench/run boots the VM around it and
+# bench/report-md turns its output into BENCHMARKS.md (with bench/notes.md).
 
 BENCH_SRCS := $(wildcard bench/*.c) selftests/helpers.c
 BENCH_HDRS := $(wildcard bench/*.h) selftests/helpers.h uapi/linux/mgm.h
