@@ -11,8 +11,11 @@
  *              collapsing, exact end, and resuming across insertions and
  *              deletions made between two calls (SPEC D5-D7)
  *
- * The walk never dereferences an entry (walk.h), so the trees here hold
- * tagged pointers to a dummy object rather than real entries.
+ * The walk never dereferences an entry (index.h), so the indexes here hold
+ * tagged pointers to a dummy object rather than real entries. They are
+ * built with the index's own functions (index.c: chunks of sorted keys under
+ * a maple tree), so the walk runs over the layout the module uses, through
+ * chunk splits, deleted slots and merges.
  */
 #include <kunit/test.h>
 #include <linux/maple_tree.h>
@@ -22,6 +25,7 @@
 #include <linux/slab.h>
 #include "key.h"
 #include "walk.h"
+#include "index.h"
 
 #define IP4(a, b, c, d)	((u32)(a) << 24 | (u32)(b) << 16 | (u32)(c) << 8 | (d))
 #define NET4(a, b, c, d) htonl(IP4(a, b, c, d))
@@ -220,42 +224,73 @@ static struct kunit_suite mgm_valid_suite = {
 /* What the index values point at: never read by the walk. */
 static u64 mgm_dummy_entry[2];
 
+struct mgm_test_index {
+	struct maple_tree mt;
+	struct mutex lock;	/* the writers' lock */
+};
+
 static struct maple_tree *mgm_test_tree(struct kunit *test)
 {
-	return test->priv;
+	struct mgm_test_index *ix = test->priv;
+
+	return &ix->mt;
 }
 
 static int mgm_walk_suite_init(struct kunit *test)
 {
-	struct maple_tree *mt = kzalloc(sizeof(*mt), GFP_KERNEL);
+	struct mgm_test_index *ix = kzalloc(sizeof(*ix), GFP_KERNEL);
 
-	if (!mt)
+	if (!ix)
 		return -ENOMEM;
-	mt_init_flags(mt, MT_FLAGS_USE_RCU);
-	test->priv = mt;
+	mutex_init(&ix->lock);
+	mgm_index_setup(&ix->mt, &ix->lock);
+	test->priv = ix;
 	return 0;
 }
 
 static void mgm_walk_suite_exit(struct kunit *test)
 {
-	struct maple_tree *mt = test->priv;
+	struct mgm_test_index *ix = test->priv;
 
-	mtree_destroy(mt);
-	kfree(mt);
+	mutex_lock(&ix->lock);
+	mgm_index_destroy(&ix->mt);
+	mutex_unlock(&ix->lock);
+	mutex_destroy(&ix->lock);
+	kfree(ix);
 }
 
+/* Store @key, listed or not, as the table does (present or not before). */
 static void mgm_put(struct kunit *test, u64 key, bool listed)
 {
 	void *value = mgm_index_value((struct mgm_entry *)mgm_dummy_entry,
 				      listed);
+	struct mgm_test_index *ix = test->priv;
+	struct mgm_index_pos pos;
+	int err;
 
-	KUNIT_ASSERT_EQ(test, 0, mtree_store_range(mgm_test_tree(test), key,
-						   key, value, GFP_KERNEL));
+	mutex_lock(&ix->lock);
+	if (mgm_index_lookup(&ix->mt, key, &pos)) {
+		mgm_index_remove(&ix->mt, &pos);
+		mgm_index_lookup(&ix->mt, key, &pos);
+	}
+	err = mgm_index_insert(&ix->mt, &pos, key, value, GFP_KERNEL);
+	mutex_unlock(&ix->lock);
+	KUNIT_ASSERT_EQ(test, 0, err);
 }
 
+/* Delete @key, which is present. */
 static void mgm_del(struct kunit *test, u64 key)
 {
-	KUNIT_EXPECT_NOT_NULL(test, mtree_erase(mgm_test_tree(test), key));
+	struct mgm_test_index *ix = test->priv;
+	struct mgm_index_pos pos;
+	void *value;
+
+	mutex_lock(&ix->lock);
+	value = mgm_index_lookup(&ix->mt, key, &pos);
+	if (value)
+		mgm_index_remove(&ix->mt, &pos);
+	mutex_unlock(&ix->lock);
+	KUNIT_EXPECT_NOT_NULL(test, value);
 }
 
 #define SG(group, source)	((u64)(group) << 32 | (source))
