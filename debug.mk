@@ -20,10 +20,13 @@ MGM_CHURN_CHURN ?= 20000
 MGM_CHURN_WRITERS ?= 2
 MGM_CHURN_READERS ?= 2
 MGM_CHURN_ROUNDS ?= 4
+# enum_test's large table: a tenth of the million (it ran ~8 minutes a
+# binary at the full size here).
+MGM_ENUM_LARGE ?= 100000
 # Run only some phases, e.g. PHASES="kunit fault_test".
 PHASES ?=
 
-export MGM_FUZZ_CALLS MGM_FUZZ_SEED MGM_LIFECYCLE_ENTRIES MGM_CHURN_STABLE \
+export MGM_FUZZ_CALLS MGM_FUZZ_SEED MGM_LIFECYCLE_ENTRIES MGM_ENUM_LARGE MGM_CHURN_STABLE \
 	MGM_CHURN_CHURN MGM_CHURN_WRITERS MGM_CHURN_READERS MGM_CHURN_ROUNDS
 
 # The reliability tests share a header of their own.

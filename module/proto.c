@@ -328,8 +328,10 @@ int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
 
 	recs = kmalloc_array(min(arg->count, MGM_BATCH_CHUNK), sizeof(*recs),
 			     MGM_GFP);
-	if (!recs)
-		return -ENOMEM;
+	if (!recs) {
+		err = -ENOMEM;
+		goto out;
+	}
 	while (arg->done < arg->count) {
 		n = min(arg->count - arg->done, MGM_BATCH_CHUNK);
 		if (copy_from_user(recs, urecs + arg->done, n * sizeof(*recs))) {
@@ -349,6 +351,8 @@ int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
 		cond_resched();
 	}
 	kfree(recs);
+out:
+	/* uapi: @error repeats a failed batch's errno, whatever the cause. */
 	arg->error = -err;
 	return err;
 }

@@ -26,13 +26,6 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-static unsigned long env_ulong(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? strtoul(v, NULL, 0) : def;
-}
-
 /*
  * Keys: group 232.0.(k / 256).0-ish spread over 64 groups; stable entries
  * have even sources, churning ones odd sources, so they interleave.

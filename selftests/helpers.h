@@ -74,6 +74,12 @@ int module_load(const char *params);
 /* Reload with @params (NULL: the arguments vm-run loaded it with). */
 int module_reload(const char *params);
 
+/*
+ * A number from the environment (tools/check-debug sizes tests with these),
+ * or @def when unset or not a number.
+ */
+unsigned long env_ulong(const char *name, unsigned long def);
+
 /* The whole of a (proc) file, NUL-terminated, malloc()ed; NULL on error. */
 char *read_file(const char *path);
 /* Count the lines of /proc/net/mgm's body that have join state. */

@@ -32,19 +32,6 @@
 #define FAILSLAB	"/sys/kernel/debug/failslab"
 #define KMEMLEAK	"/sys/kernel/debug/kmemleak"
 
-/* An unsigned number from the environment, or @def. */
-static inline unsigned long env_ulong(const char *name, unsigned long def)
-{
-	const char *v = getenv(name);
-	char *end;
-	unsigned long n;
-
-	if (!v || !*v)
-		return def;
-	n = strtoul(v, &end, 0);
-	return *end ? def : n;
-}
-
 /* --- the view ------------------------------------------------------------ */
 
 struct table_view {
