@@ -14,7 +14,8 @@
  *    memory touched, since the key is the record (key.h). A maple tree per
  *    key spent most of a walk stepping the tree.
  *  - Readers need no lock: a published chunk's keys never change; writers
- *    publish a new copy (mas_store of the same range is an in-place slot
+ *    append after the last one in place while there is room, or publish a
+ *    new copy (mas_store of the same range is an in-place slot
  *    replacement) and free the old one after a grace period. Only the
  *    values change in place, a word at a time: listing and unlisting an
  *    entry (the hidden bit, index.h) and deleting a key (NULL).
@@ -208,6 +209,22 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 	if (pos->i < c->n && c->keys[pos->i] == key) {
 		/* The key was deleted from this chunk: its slot is still here. */
 		WRITE_ONCE(c->vals[pos->i], value);
+		c->live++;
+		return 0;
+	}
+
+	if (pos->i == c->n && c->n < MGM_CHUNK_SLOTS) {
+		/*
+		 * After every key of the chunk, and room left: append in
+		 * place. No key a reader can see changes, and the slot is
+		 * written before the count that shows it (mgm_chunk_n()).
+		 * Ascending loads add most keys this way: no copy, no
+		 * allocation, nothing to free.
+		 */
+		c->keys[c->n] = key;
+		c->vals[c->n] = value;
+		/* Pairs with smp_load_acquire() in mgm_chunk_n(). */
+		smp_store_release(&c->n, c->n + 1);
 		c->live++;
 		return 0;
 	}

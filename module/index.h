@@ -49,9 +49,11 @@ static inline bool mgm_index_listed(void *value)
 /**
  * struct mgm_chunk - a run of consecutive keys of the index
  * @rcu:	frees the chunk after a grace period
- * @n:		keys in @keys; never changes once the chunk is published
+ * @n:		keys in @keys; once the chunk is published it only grows, by
+ *		appends in place (mgm_index_insert()): readers take it with
+ *		mgm_chunk_n()
  * @live:	slots whose value is not NULL (writers' bookkeeping)
- * @keys:	ascending keys; never change once the chunk is published
+ * @keys:	ascending keys; the first @n never change once published
  * @vals:	the value of each key; NULL once the key is deleted. Writers
  *		change a value in place (WRITE_ONCE), readers READ_ONCE it.
  */
@@ -91,11 +93,22 @@ void mgm_index_remove(struct maple_tree *mt, struct mgm_index_pos *pos);
 struct mgm_chunk *mgm_index_first(struct maple_tree *mt, u64 from,
 				  unsigned long *hi, unsigned int *i);
 
-/* First slot of @c whose key is >= @key (@c->n if none). */
+/*
+ * The keys of @c a reader may look at: an append writes the slot before it
+ * raises @n (smp_store_release()), so a reader that sees the count sees the
+ * slot.
+ */
+static inline unsigned int mgm_chunk_n(const struct mgm_chunk *c)
+{
+	/* Pairs with smp_store_release() in mgm_index_insert(). */
+	return smp_load_acquire(&c->n);
+}
+
+/* First slot of @c whose key is >= @key (mgm_chunk_n() if none). */
 static inline unsigned int mgm_chunk_lower_bound(const struct mgm_chunk *c,
 						 u64 key)
 {
-	unsigned int lo = 0, hi = c->n;
+	unsigned int lo = 0, hi = mgm_chunk_n(c);
 
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;

@@ -585,6 +585,50 @@ static void mgm_walk_key_space_end(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, 0U, mgm_gather(test, &w, out, 4));
 }
 
+/* The chunk that holds (or would hold) @key. */
+static struct mgm_chunk *mgm_chunk_of(struct kunit *test, u64 key)
+{
+	struct mgm_test_index *ix = test->priv;
+	struct mgm_index_pos pos;
+
+	mutex_lock(&ix->lock);
+	mgm_index_lookup(&ix->mt, key, &pos);
+	mutex_unlock(&ix->lock);
+	return pos.chunk;
+}
+
+/*
+ * A key after every key of its chunk goes into the chunk in place while
+ * there is room (no copy): a walk paused in that chunk goes on to it, and
+ * the keys it returned are not returned again.
+ */
+static void mgm_walk_append_in_place(struct kunit *test)
+{
+	struct mgm_source_group out[8];
+	struct mgm_chunk *c;
+	struct mgm_walk w;
+	u32 i;
+
+	for (i = 1; i <= 5; i++)
+		mgm_put(test, sg(IP4(232, 0, 0, 1), i), true);
+	c = mgm_chunk_of(test, sg(IP4(232, 0, 0, 1), 1));
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_EXPECT_EQ(test, 5U, c->n);
+
+	mgm_walk_init(&w, MGM_ENUM_ALL_SOURCES);
+	KUNIT_ASSERT_EQ(test, 3U, mgm_gather(test, &w, out, 3));
+	mgm_put(test, sg(IP4(232, 0, 0, 1), 6), true);
+	/* The same chunk, one key longer. */
+	KUNIT_EXPECT_PTR_EQ(test, c, mgm_chunk_of(test, sg(IP4(232, 0, 0, 1), 6)));
+	KUNIT_EXPECT_EQ(test, 6U, c->n);
+
+	KUNIT_ASSERT_EQ(test, 3U, mgm_gather(test, &w, out, 8));
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, rec_key(&out[i]),
+				sg(IP4(232, 0, 0, 1), 4 + i));
+	KUNIT_EXPECT_TRUE(test, w.end);
+}
+
 #define CHURN_STABLE	600
 #define CHURN_VOLATILE	600
 #define CHURN_WALKS	12
@@ -664,6 +708,7 @@ static struct kunit_case mgm_walk_cases[] = {
 	KUNIT_CASE(mgm_walk_resume_all_sources),
 	KUNIT_CASE(mgm_walk_resume_any_source),
 	KUNIT_CASE(mgm_walk_key_space_end),
+	KUNIT_CASE(mgm_walk_append_in_place),
 	KUNIT_CASE(mgm_walk_churn),
 	{}
 };

@@ -101,17 +101,27 @@ struct mgm_own {
 	struct rcu_head rcu;
 };
 
-struct mgm_entry {
-	struct hlist_head members;	/* struct mgm_member, RCU list */
-	u32 joins;			/* members with MGM_JOIN_STATE */
-	struct rcu_head rcu;
-};
-
 struct mgm_member {
 	struct hlist_node node;		/* in mgm_entry.members */
 	struct mgm_own *own;
 	u32 flags;
+};
+
+/* A membership other than its entry's first, allocated on its own. */
+struct mgm_member_ext {
+	struct mgm_member m;
 	struct rcu_head rcu;
+};
+
+struct mgm_entry {
+	struct hlist_head members;	/* struct mgm_member, RCU list */
+	u32 joins;			/* members with MGM_JOIN_STATE */
+	struct rcu_head rcu;
+	/*
+	 * The membership that created the entry, embedded: most entries have
+	 * one. Once deleted it is not reused; it goes with the entry.
+	 */
+	struct mgm_member first;
 };
 
 /* key.c-free helpers: key encoding and validation, see key.h. */

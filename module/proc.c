@@ -46,7 +46,7 @@ static struct mgm_entry *mgm_proc_find(struct seq_file *seq, loff_t pos,
 	for (c = mgm_index_first(&mn->table, from, &hi, &i); c;
 	     c = hi == ULONG_MAX ? NULL :
 		 mgm_index_first(&mn->table, (u64)hi + 1, &hi, &i)) {
-		for (; i < c->n; i++) {
+		for (; i < mgm_chunk_n(c); i++) {
 			value = READ_ONCE(c->vals[i]);
 			/* A chunk that changed under us may repeat keys. */
 			if (value && c->keys[i] >= from) {

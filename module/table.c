@@ -35,7 +35,7 @@ int mgm_table_init(void)
 	if (err)
 		return err;
 	mgm_entry_cache = KMEM_CACHE(mgm_entry, SLAB_ACCOUNT);
-	mgm_member_cache = KMEM_CACHE(mgm_member, SLAB_ACCOUNT);
+	mgm_member_cache = KMEM_CACHE(mgm_member_ext, SLAB_ACCOUNT);
 	if (!mgm_entry_cache || !mgm_member_cache) {
 		kmem_cache_destroy(mgm_member_cache);
 		kmem_cache_destroy(mgm_entry_cache);
@@ -75,7 +75,7 @@ static void mgm_entry_free_rcu(struct rcu_head *head)
 static void mgm_member_free_rcu(struct rcu_head *head)
 {
 	kmem_cache_free(mgm_member_cache,
-			container_of(head, struct mgm_member, rcu));
+			container_of(head, struct mgm_member_ext, rcu));
 }
 
 static struct mgm_member *mgm_entry_find(struct mgm_entry *e,
@@ -120,11 +120,7 @@ static int mgm_entry_create(struct mgm_net *mn, struct mgm_own *own,
 	e = kmem_cache_alloc(mgm_entry_cache, MGM_GFP);
 	if (!e)
 		return -ENOMEM;
-	m = kmem_cache_alloc(mgm_member_cache, MGM_GFP);
-	if (!m) {
-		err = -ENOMEM;
-		goto free_entry;
-	}
+	m = &e->first;
 	INIT_HLIST_HEAD(&e->members);
 	e->joins = flags & MGM_JOIN_STATE ? 1 : 0;
 	m->own = own;
@@ -135,7 +131,7 @@ static int mgm_entry_create(struct mgm_net *mn, struct mgm_own *own,
 	err = mgm_index_insert(&mn->table, pos, key,
 			       mgm_index_value(e, e->joins), MGM_GFP);
 	if (err)
-		goto free_member;
+		goto free_entry;
 
 	mn->objects++;
 	if (e->joins)
@@ -145,8 +141,6 @@ static int mgm_entry_create(struct mgm_net *mn, struct mgm_own *own,
 	mgm_bump_generation(mn);
 	return 0;
 
-free_member:
-	kmem_cache_free(mgm_member_cache, m);
 free_entry:
 	kmem_cache_free(mgm_entry_cache, e);
 	return err;
@@ -188,7 +182,9 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
 	hlist_del_rcu(&m->node);
 	m->own->members--;
 	mn->memberships--;
-	call_rcu(&m->rcu, mgm_member_free_rcu);
+	if (m != &e->first)	/* the first goes with the entry */
+		call_rcu(&container_of(m, struct mgm_member_ext, m)->rcu,
+			 mgm_member_free_rcu);
 	if (last)
 		call_rcu(&e->rcu, mgm_entry_free_rcu);
 	mgm_bump_generation(mn);
@@ -207,6 +203,7 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
 int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags)
 {
 	struct mgm_index_pos pos;
+	struct mgm_member_ext *ext;
 	struct mgm_member *m;
 	struct mgm_entry *e;
 	void *value;
@@ -225,9 +222,10 @@ int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags)
 
 	if (mn->memberships >= mgm_max_memberships)
 		return -ENOSPC;
-	m = kmem_cache_alloc(mgm_member_cache, MGM_GFP);
-	if (!m)
+	ext = kmem_cache_alloc(mgm_member_cache, MGM_GFP);
+	if (!ext)
 		return -ENOMEM;
+	m = &ext->m;
 	mgm_entry_set_joins(mn, e, &pos, e->joins +
 			    (flags & MGM_JOIN_STATE ? 1 : 0));
 	m->own = own;

@@ -45,7 +45,7 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 	c = mas_walk(&mas);
 	i = c ? mgm_chunk_lower_bound(c, w->next) : 0;
 	while (c) {
-		if (i >= c->n) {
+		if (i >= mgm_chunk_n(c)) {
 			c = mas_find(&mas, ULONG_MAX);	/* the next range */
 			i = 0;
 			continue;
@@ -57,7 +57,7 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 			 * returned, or ANY_SOURCE is done with this group: go
 			 * to the position, within this chunk if it is there.
 			 */
-			if (c->keys[c->n - 1] < w->next) {
+			if (c->keys[mgm_chunk_n(c) - 1] < w->next) {
 				mas_set(&mas, w->next);
 				c = mas_walk(&mas);
 				if (!c)

@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,56 @@ static bool success_sane(struct worker *w, unsigned int cmd, const void *arg)
 	return true;
 }
 
+/*
+ * Overwrite a random byte of the argument, but not of ENUM_NEXT's buffer
+ * pointer: the kernel writes records there, and a pointer moved by a
+ * byte lands anywhere in this process (another thread's arena, the heap),
+ * where the write is legitimate and corrupts the test itself.
+ */
+static void garble(struct worker *w, unsigned int cmd, char *arg, size_t len)
+{
+	const size_t ptr = offsetof(struct mgm_enum_next, buffer);
+	size_t at;
+
+	if (!len)
+		return;
+	at = below(&w->state, len);
+	if (_IOC_TYPE(cmd) == MGM_IOC_MAGIC &&
+	    _IOC_NR(cmd) == _IOC_NR(MGM_IOC_ENUM_NEXT) &&
+	    at >= ptr && at < ptr + sizeof(uint64_t))
+		return;
+	arg[at] = (char)rnd(&w->state);
+}
+
+/* What a reply success_sane() refused holds, for the log. */
+static void explain_reply(struct worker *w, unsigned int cmd, const void *arg)
+{
+	const struct mgm_enum_next *e = arg;
+	const struct mgm_source_group *r;
+	struct mgm_source_group rec;
+	uint32_t i;
+
+	if (cmd != MGM_IOC_ENUM_NEXT)
+		return;
+	fprintf(stderr, "#   reply at arena+%#lx: cursor %u count %u flags %#x buffer_size %u buffer %#llx (arena+%#llx)\n",
+		(unsigned long)((const char *)arg - w->arena), e->cursor,
+		e->count, e->flags, e->buffer_size,
+		(unsigned long long)e->buffer,
+		(unsigned long long)(e->buffer - (uintptr_t)w->arena));
+	if (e->buffer < (uintptr_t)w->arena ||
+	    e->buffer + (uint64_t)e->count * MGM_REC > (uintptr_t)w->arena + ARENA)
+		return;
+	r = (const void *)(uintptr_t)e->buffer;
+	for (i = 0; i < e->count && i < 4096; i++, r++) {
+		memcpy(&rec, r, sizeof(rec));
+		if (rec.source_mask != (rec.source ? MASK32 : 0) ||
+		    rec.group_mask != (rec.group ? MASK32 : 0))
+			fprintf(stderr, "#   record %u: source %#x/%#x group %#x/%#x\n",
+				i, ntohl(rec.source), ntohl(rec.source_mask),
+				ntohl(rec.group), ntohl(rec.group_mask));
+	}
+}
+
 static void *worker_main(void *p)
 {
 	struct worker *w = p;
@@ -465,8 +516,8 @@ static void *worker_main(void *p)
 			memset(arg, 0, len < 128 ? len : 128);
 			if (_IOC_TYPE(cmd) == MGM_IOC_MAGIC)
 				gen_arg(w, nr, arg);
-			if (chance(s, 3))	/* garbage beyond the struct */
-				arg[below(s, len + 1) % (len ? len : 1)] = (char)rnd(s);
+			if (chance(s, 3))	/* a garbage byte */
+				garble(w, cmd, arg, len);
 		}
 
 		fd = atomic_load(&f->slots[below(s, SLOTS)]);
@@ -485,9 +536,11 @@ static void *worker_main(void *p)
 			}
 		} else if (exact && arg_valid && !success_sane(w, cmd, arg)) {
 			atomic_fetch_add(&f->bad_success, 1);
-			if (logged++ < 5)
+			if (logged++ < 5) {
 				fprintf(stderr, "# thread %u call %lu: ioctl(%#x) succeeded with a reply that makes no sense\n",
 					w->index, i, cmd);
+				explain_reply(w, cmd, arg);
+			}
 		} else if (exact && arg_valid) {
 			/* Remember the ids handed out. */
 			if (cmd == MGM_IOC_REGISTER)
