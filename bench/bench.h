@@ -29,6 +29,11 @@ struct bench_sg {
 struct bench_sg bench_sg(uint64_t i);
 /* The key mgm sorts by: group << 32 | source, host order. */
 uint64_t bench_key(struct bench_sg sg);
+/*
+ * A stride coprime with @n, about 0.618 @n: i * stride mod n visits [0, n)
+ * once each, consecutive i far apart (an insert order with no locality).
+ */
+unsigned long bench_stride(unsigned long n);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t now_ns(void);

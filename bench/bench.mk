@@ -30,9 +30,10 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(STATIC)
 
-bench-run: module bench-progs
+# mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end.
+bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH)
 	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
-	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' \
+	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' BENCH_ADD='$(IGMPD) $(IGMPD_BENCH)' \
 		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
 
 bench-publish:

@@ -44,7 +44,7 @@ int bpfb_create(unsigned long max_entries, bool prealloc)
 	return fd;
 }
 
-uint64_t bpfb_fill(int map, unsigned long n)
+uint64_t bpfb_add(int map, unsigned long from, unsigned long to)
 {
 	struct mgm_source_group value;
 	uint64_t i, key, t0 = now_ns();
@@ -56,7 +56,7 @@ uint64_t bpfb_fill(int map, unsigned long n)
 	attr.key = (uintptr_t)&key;
 	attr.value = (uintptr_t)&value;
 	attr.flags = BPF_ANY;
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		sg = bench_sg(i);
 		key = bench_key(sg);
 		value.source = sg.source;

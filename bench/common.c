@@ -28,6 +28,26 @@ uint64_t bench_key(struct bench_sg sg)
 	return (uint64_t)ntohl(sg.group) << 32 | ntohl(sg.source);
 }
 
+static unsigned long gcd(unsigned long a, unsigned long b)
+{
+	while (b) {
+		unsigned long t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+unsigned long bench_stride(unsigned long n)
+{
+	unsigned long s = n * 618 / 1000 | 1;
+
+	while (n > 1 && gcd(s, n) != 1)
+		s += 2;
+	return n > 1 ? s % n : 1;
+}
+
 uint64_t now_ns(void)
 {
 	struct timespec ts;

@@ -58,14 +58,14 @@ void ipmr_close(int sock)
 	close(sock);
 }
 
-uint64_t ipmr_fill(int sock, unsigned long n)
+uint64_t ipmr_add(int sock, unsigned long from, unsigned long to)
 {
 	struct mfcctl mfc = { .mfcc_parent = 0 };
 	uint64_t i, t0 = now_ns();
 	struct bench_sg sg;
 
 	mfc.mfcc_ttls[1] = 1;
-	for (i = 0; i < n; i++) {
+	for (i = from; i < to; i++) {
 		sg = bench_sg(i);
 		mfc.mfcc_origin.s_addr = sg.source;
 		mfc.mfcc_mcastgrp.s_addr = sg.group;

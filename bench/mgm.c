@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mgm-bench: /dev/mgm through the raw ioctl ABI (selftests/helpers.c). */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -26,6 +28,22 @@ void mgmb_open(struct mgmb *t, uint32_t ifindex, uint32_t component)
 	t->ifindex = ifindex;
 }
 
+void mgmb_open_isolated(struct mgmb *t)
+{
+	int home, ifindex;
+
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (home < 0 || unshare(CLONE_NEWNET))
+		bench_die("new network namespace: %s", strerror(errno));
+	ifindex = make_dummy("bench0");
+	if (ifindex < 0)
+		bench_die("cannot make a dummy interface");
+	mgmb_open(t, ifindex, 1);
+	if (setns(home, CLONE_NEWNET))
+		bench_die("setns: %s", strerror(errno));
+	close(home);
+}
+
 void mgmb_close(struct mgmb *t)
 {
 	close(t->fd);
@@ -40,17 +58,25 @@ static struct mgm_membership mgmb_rec(const struct mgmb *t, uint64_t i)
 		       MGM_JOIN_STATE);
 }
 
-uint64_t mgmb_fill_batch(struct mgmb *t, uint64_t first, unsigned long n)
+/* Entry number @i of an insert order. */
+static uint64_t nth(uint64_t i, unsigned long n, unsigned long stride)
+{
+	return stride == 1 ? i : i * stride % n;
+}
+
+static uint64_t mgmb_add_batch(struct mgmb *t, unsigned long from,
+			       unsigned long to, unsigned long n,
+			       unsigned long stride)
 {
 	uint64_t i, ns = 0, t0;
 	uint32_t count, j, done;
 	int32_t error;
 	int ret;
 
-	for (i = 0; i < n; i += count) {
-		count = n - i < MGM_BATCH_MAX ? n - i : MGM_BATCH_MAX;
+	for (i = from; i < to; i += count) {
+		count = to - i < MGM_BATCH_MAX ? to - i : MGM_BATCH_MAX;
 		for (j = 0; j < count; j++)
-			batch[j] = mgmb_rec(t, first + i + j);
+			batch[j] = mgmb_rec(t, nth(i + j, n, stride));
 		t0 = now_ns();
 		ret = mgm_batch_apply(t->fd, MGM_BATCH_ADD, batch, count,
 				      &done, &error);
@@ -62,17 +88,27 @@ uint64_t mgmb_fill_batch(struct mgmb *t, uint64_t first, unsigned long n)
 	return ns;
 }
 
-uint64_t mgmb_fill_one(struct mgmb *t, uint64_t first, unsigned long n)
+static uint64_t mgmb_add_one(struct mgmb *t, unsigned long from,
+			     unsigned long to, unsigned long n,
+			     unsigned long stride)
 {
 	struct mgm_membership m;
 	uint64_t i, t0 = now_ns();
 
-	for (i = 0; i < n; i++) {
-		m = mgmb_rec(t, first + i);
+	for (i = from; i < to; i++) {
+		m = mgmb_rec(t, nth(i, n, stride));
 		if (ioctl(t->fd, MGM_IOC_ADD_MEMBERSHIP, &m))
 			bench_die("MGM_IOC_ADD_MEMBERSHIP: %s", strerror(errno));
 	}
 	return now_ns() - t0;
+}
+
+uint64_t mgmb_add(struct mgmb *t, unsigned long from, unsigned long to,
+		  unsigned long n, unsigned long stride, bool batch)
+{
+	if (batch)
+		return mgmb_add_batch(t, from, to, n, stride);
+	return mgmb_add_one(t, from, to, n, stride);
 }
 
 void mgmb_add_del(struct mgmb *t, uint64_t i, bool add)

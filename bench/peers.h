@@ -20,12 +20,22 @@ struct mgmb {
 };
 
 void mgmb_open(struct mgmb *t, uint32_t ifindex, uint32_t component);
+/*
+ * The same in a new network namespace with a dummy interface of its own:
+ * a table of its own. The file keeps the namespace alive; the caller stays
+ * in its namespace.
+ */
+void mgmb_open_isolated(struct mgmb *t);
 /* Closing the file removes everything it added. */
 void mgmb_close(struct mgmb *t);
-/* MGM_IOC_BATCH, MGM_BATCH_MAX records per call. */
-uint64_t mgmb_fill_batch(struct mgmb *t, uint64_t first, unsigned long n);
-/* MGM_IOC_ADD_MEMBERSHIP, one per call. */
-uint64_t mgmb_fill_one(struct mgmb *t, uint64_t first, unsigned long n);
+/*
+ * Add the entries at places [@from, @to) of an insert order of [0, @n):
+ * ascending keys when @stride is 1, else i * @stride mod @n (a scattered
+ * order, see bench_stride()). With MGM_IOC_BATCH (at most MGM_BATCH_MAX
+ * records per call) when @batch, else one per call (MGM_IOC_ADD_MEMBERSHIP).
+ */
+uint64_t mgmb_add(struct mgmb *t, unsigned long from, unsigned long to,
+		  unsigned long n, unsigned long stride, bool batch);
 /* Add or delete the (S,G) just after number @i (not in the table). */
 void mgmb_add_del(struct mgmb *t, uint64_t i, bool add);
 /* A call that does no table work (MGM_IOC_STATS), @calls times. */
@@ -44,8 +54,8 @@ void mgmb_verify(int fd, unsigned long n);
 int ipmr_open(int ifindex0, int ifindex1);
 /* MRT_DONE and close: the kernel flushes the MFC. */
 void ipmr_close(int sock);
-/* MRT_ADD_MFC, one per call. */
-uint64_t ipmr_fill(int sock, unsigned long n);
+/* MRT_ADD_MFC, one per call, entries [@from, @to). */
+uint64_t ipmr_add(int sock, unsigned long from, unsigned long to);
 /*
  * Dump the MFC through rtnetlink (RTM_GETROUTE, RTNL_FAMILY_IPMR) or by
  * reading /proc/net/ip_mr_cache, BENCH_BUF bytes per call, giving up after
@@ -62,14 +72,21 @@ uint64_t ipmr_dump_proc(unsigned long expect, uint64_t limit_ns,
  * @prealloc false (BPF_F_NO_PREALLOC) each update allocates, as mgm does.
  */
 int bpfb_create(unsigned long max_entries, bool prealloc);
-/* BPF_MAP_UPDATE_ELEM, one per call. */
-uint64_t bpfb_fill(int map, unsigned long n);
+/* BPF_MAP_UPDATE_ELEM, one per call, entries [@from, @to). */
+uint64_t bpfb_add(int map, unsigned long from, unsigned long to);
 /* BPF_MAP_LOOKUP_BATCH, keys and values of a call within BENCH_BUF bytes. */
 uint64_t bpfb_dump(int map, unsigned long expect, unsigned long *calls);
 
 /* floor.c - the copy floor: pread() of a tmpfs file holding the records. */
 int floor_create(unsigned long n);
 uint64_t floor_read(int fd, unsigned long n, unsigned long *calls);
+
+/*
+ * writes.c - add rates: mgm one per call and batched, in ascending and in
+ * scattered order, BPF_MAP_UPDATE_ELEM (preallocated map and not) and, with
+ * @ipmr, MRT_ADD_MFC, all adding the same @n (S,G) in interleaved chunks.
+ */
+void bench_writes(unsigned long n, int ifindex0, int ifindex1, bool ipmr);
 
 /*
  * concurrent.c - add/delete rate of @t's protocol, one per call, alone,

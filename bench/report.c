@@ -26,6 +26,8 @@ static const struct row rows[] = {
 	{ "copy_floor", "copy floor, pread() from tmpfs", "ns/record" },
 	{ "mgm_add_one", "mgm add, one per call", "adds/s" },
 	{ "mgm_add_batch", "mgm add, MGM_IOC_BATCH", "adds/s" },
+	{ "mgm_add_one_scattered", "mgm add, one per call, scattered order", "adds/s" },
+	{ "mgm_add_batch_scattered", "mgm add, batch, scattered order", "adds/s" },
 	{ "bpf_update_elem", "BPF_MAP_UPDATE_ELEM, one per call", "adds/s" },
 	{ "bpf_update_elem_noprealloc", "the same, BPF_F_NO_PREALLOC map", "adds/s" },
 	{ "ipmr_add_mfc", "MRT_ADD_MFC, one per call", "adds/s" },
