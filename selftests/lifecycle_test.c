@@ -34,24 +34,6 @@
 #include "helpers.h"
 #include "reliability.h"
 
-/* The table of the caller's namespace is empty and consistent. */
-static void expect_empty(struct __test_metadata *_metadata)
-{
-	struct table_view v;
-	char why[256];
-	int fd = mgm_open_dev();
-
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(0, table_view_get(fd, &v));
-	EXPECT_TRUE(table_view_consistent(&v, why, sizeof(why))) TH_LOG("%s", why);
-	EXPECT_EQ(0ull, (unsigned long long)v.stats.entries);
-	EXPECT_EQ(0ull, (unsigned long long)v.stats.memberships);
-	EXPECT_EQ(0u, v.stats.protocols);
-	EXPECT_EQ(0u, v.stats.interfaces);
-	table_view_free(&v);
-	close(fd);
-}
-
 /* @n memberships of @handle on @ifindex: (10.x.y.z, 232.0.g.1). */
 static int add_many(int fd, uint32_t handle, int ifindex, unsigned int first,
 		    unsigned int n)
@@ -148,7 +130,7 @@ FIXTURE_SETUP(life)
 	ASSERT_LT(0, self->if0);
 	self->if1 = make_dummy("lc1");
 	ASSERT_LT(0, self->if1);
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 FIXTURE_TEARDOWN(life)
@@ -179,7 +161,7 @@ TEST_F_TIMEOUT(life, sigkill_mid_walk, 1200)
 	ASSERT_TRUE(WIFSIGNALED(status));
 	ASSERT_EQ(SIGKILL, WTERMSIG(status));
 	/* Its files were released before it became a zombie. */
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 /* --- rmmod while busy ---------------------------------------------------------- */
@@ -277,7 +259,7 @@ TEST_F_TIMEOUT(life, rmmod_refused_while_busy, 600)
 	ASSERT_EQ(0, module_unload());
 	EXPECT_EQ(-1, access(MGM_DEV, F_OK));
 	ASSERT_EQ(0, module_load(getenv("MGM_MODULE_ARGS")));
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 /*
@@ -305,7 +287,7 @@ TEST_F_TIMEOUT(life, rmmod_with_proc_open, 600)
 	EXPECT_GE(0, read(proc, buf, sizeof(buf)));
 	EXPECT_EQ(0, close(proc));
 	ASSERT_EQ(0, module_load(getenv("MGM_MODULE_ARGS")));
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 /* --- network namespaces ------------------------------------------------------- */
@@ -422,14 +404,14 @@ TEST_F_TIMEOUT(life, netns_outlived_by_its_file, 600)
 	} while (!(out.flags & MGM_ENUM_END));
 	EXPECT_EQ(n, seen);
 	/* And this namespace's table never saw any of it. */
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 
 	/* The last reference: the namespace is dismantled (asynchronously). */
 	ASSERT_EQ(0, close(fd));
 	close(sv[0]);
 	close(sv[1]);
 	usleep(500 * 1000);
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 /* The device goes while the file is held outside the namespace. */
@@ -513,7 +495,7 @@ TEST_F_TIMEOUT(life, rmmod_with_live_namespaces, 600)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 /* --- a device removed during walks ------------------------------------------------ */
@@ -632,7 +614,7 @@ TEST_F_TIMEOUT(life, device_removed_during_walks, 900)
 	EXPECT_EQ(-EINVAL, mgm_release(d.fd, h, self->if0, 0));
 	EXPECT_EQ(-ENODEV, mgm_take(d.fd, h, self->if0, 0));
 	ASSERT_EQ(0, close(d.fd));
-	expect_empty(_metadata);
+	expect_table_empty(_metadata, NULL);
 }
 
 TEST_HARNESS_MAIN

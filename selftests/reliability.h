@@ -256,6 +256,31 @@ static inline bool table_view_equal(const struct table_view *a,
 	return true;
 }
 
+/*
+ * The table of the caller's namespace is empty and consistent (a harness
+ * check: needs kselftest_harness.h). @stats, if not NULL, gets its counters
+ * for further checks.
+ */
+static inline void expect_table_empty(struct __test_metadata *_metadata,
+				      struct mgm_stats *stats)
+{
+	struct table_view v;
+	char why[256];
+	int fd = mgm_open_dev();
+
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, table_view_get(fd, &v));
+	EXPECT_TRUE(table_view_consistent(&v, why, sizeof(why))) TH_LOG("%s", why);
+	EXPECT_EQ(0ull, (unsigned long long)v.stats.entries);
+	EXPECT_EQ(0ull, (unsigned long long)v.stats.memberships);
+	EXPECT_EQ(0u, v.stats.protocols);
+	EXPECT_EQ(0u, v.stats.interfaces);
+	if (stats)
+		*stats = v.stats;
+	table_view_free(&v);
+	close(fd);
+}
+
 /* --- the debug kernel's switches --------------------------------------------- */
 
 static inline int write_str(const char *path, const char *s)
