@@ -79,6 +79,13 @@ static struct mgm_chunk *mgm_chunk_alloc(gfp_t gfp)
 	return c;
 }
 
+/* Add @key and @value after the keys of @c, a chunk no reader sees yet. */
+static void mgm_chunk_push(struct mgm_chunk *c, u64 key, void *value)
+{
+	c->keys[c->n] = key;
+	c->vals[c->n++] = value;
+}
+
 /* Append the live keys of @from to @to. */
 static void mgm_chunk_append_live(struct mgm_chunk *to,
 				  const struct mgm_chunk *from)
@@ -86,10 +93,8 @@ static void mgm_chunk_append_live(struct mgm_chunk *to,
 	unsigned int i;
 
 	for (i = 0; i < from->n; i++) {
-		if (!from->vals[i])
-			continue;
-		to->keys[to->n] = from->keys[i];
-		to->vals[to->n++] = from->vals[i];
+		if (from->vals[i])
+			mgm_chunk_push(to, from->keys[i], from->vals[i]);
 	}
 	to->live = to->n;
 }
@@ -164,11 +169,10 @@ static void mgm_chunk_split(const struct mgm_chunk *c,
 	for (i = 0, j = 0; j < total; j++) {
 		to = j < left ? a : b;
 		if (j == pos->i) {
-			to->keys[to->n] = key;
-			to->vals[to->n++] = value;
+			mgm_chunk_push(to, key, value);
 		} else {
-			to->keys[to->n] = c->keys[i];
-			to->vals[to->n++] = c->vals[i++];
+			mgm_chunk_push(to, c->keys[i], c->vals[i]);
+			i++;
 		}
 	}
 	a->live = a->n;
@@ -196,9 +200,7 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 		nc = mgm_chunk_alloc(gfp);
 		if (!nc)
 			return -ENOMEM;
-		nc->keys[0] = key;
-		nc->vals[0] = value;
-		nc->n = 1;
+		mgm_chunk_push(nc, key, value);
 		nc->live = 1;
 		err = mgm_index_store(mt, 0, ULONG_MAX, nc, gfp);
 		if (err)
@@ -236,14 +238,10 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 	if (c->live < MGM_CHUNK_SLOTS) {
 		/* A copy with the key in place and deleted keys left out. */
 		for (i = 0; i <= c->n; i++) {
-			if (i == pos->i) {
-				nc->keys[nc->n] = key;
-				nc->vals[nc->n++] = value;
-			}
-			if (i < c->n && c->vals[i]) {
-				nc->keys[nc->n] = c->keys[i];
-				nc->vals[nc->n++] = c->vals[i];
-			}
+			if (i == pos->i)
+				mgm_chunk_push(nc, key, value);
+			if (i < c->n && c->vals[i])
+				mgm_chunk_push(nc, c->keys[i], c->vals[i]);
 		}
 		nc->live = nc->n;
 		/* Same range: the maple tree replaces the slot in place. */

@@ -94,6 +94,19 @@ struct mgm_chunk *mgm_index_first(struct maple_tree *mt, u64 from,
 				  unsigned long *hi, unsigned int *i);
 
 /*
+ * The chunk after the one whose range ends at @hi, as mgm_index_first()
+ * gives it (from its first slot); NULL after the last chunk.
+ */
+static inline struct mgm_chunk *mgm_index_next(struct maple_tree *mt,
+					       unsigned long *hi,
+					       unsigned int *i)
+{
+	if (*hi == ULONG_MAX)
+		return NULL;
+	return mgm_index_first(mt, (u64)*hi + 1, hi, i);
+}
+
+/*
  * The keys of @c a reader may look at: an append writes the slot before it
  * raises @n (smp_store_release()), so a reader that sees the count sees the
  * slot.

@@ -44,8 +44,7 @@ static struct mgm_entry *mgm_proc_find(struct seq_file *seq, loff_t pos,
 	it->pos = pos;
 	it->from = from;
 	for (c = mgm_index_first(&mn->table, from, &hi, &i); c;
-	     c = hi == ULONG_MAX ? NULL :
-		 mgm_index_first(&mn->table, (u64)hi + 1, &hi, &i)) {
+	     c = mgm_index_next(&mn->table, &hi, &i)) {
 		for (; i < mgm_chunk_n(c); i++) {
 			value = READ_ONCE(c->vals[i]);
 			/* A chunk that changed under us may repeat keys. */

@@ -353,6 +353,25 @@ static void gen_arg(struct worker *w, unsigned int nr, void *arg)
 	}
 }
 
+/* ENUM_NEXT's reply says records were written: all in this thread's arena. */
+static bool records_in_arena(const struct worker *w,
+			     const struct mgm_enum_next *e)
+{
+	return e->buffer >= (uintptr_t)w->arena &&
+	       e->buffer + (uint64_t)e->count * MGM_REC <=
+	       (uintptr_t)w->arena + ARENA;
+}
+
+/* A record's masks follow from its addresses. */
+static bool record_sane(const struct mgm_source_group *r)
+{
+	struct mgm_source_group rec;
+
+	memcpy(&rec, r, sizeof(rec));	/* maybe misaligned */
+	return rec.source_mask == (rec.source ? MASK32 : 0) &&
+	       rec.group_mask == (rec.group ? MASK32 : 0);
+}
+
 /* A successful call's reply must make sense. */
 static bool success_sane(struct worker *w, unsigned int cmd, const void *arg)
 {
@@ -381,19 +400,14 @@ static bool success_sane(struct worker *w, unsigned int cmd, const void *arg)
 		if (!e->count)
 			return true;
 		/* Written, so it is the arena (or the read-only page: no). */
-		if (e->buffer < (uintptr_t)w->arena ||
-		    e->buffer + (uint64_t)e->count * MGM_REC > (uintptr_t)w->arena + ARENA)
+		if (!records_in_arena(w, e))
 			return false;
 		r = (const void *)(uintptr_t)e->buffer;
 		for (i = 0; i < e->count; i++, r++) {
-			struct mgm_source_group rec;
-
 			/* The reply was written after the records. */
 			if ((uintptr_t)(r + 1) > a && (uintptr_t)r < a + sizeof(*e))
 				continue;
-			memcpy(&rec, r, sizeof(rec));	/* maybe misaligned */
-			if (rec.source_mask != (rec.source ? MASK32 : 0) ||
-			    rec.group_mask != (rec.group ? MASK32 : 0))
+			if (!record_sane(r))
 				return false;
 		}
 		return true;
@@ -443,17 +457,16 @@ static void explain_reply(struct worker *w, unsigned int cmd, const void *arg)
 		e->count, e->flags, e->buffer_size,
 		(unsigned long long)e->buffer,
 		(unsigned long long)(e->buffer - (uintptr_t)w->arena));
-	if (e->buffer < (uintptr_t)w->arena ||
-	    e->buffer + (uint64_t)e->count * MGM_REC > (uintptr_t)w->arena + ARENA)
+	if (!records_in_arena(w, e))
 		return;
 	r = (const void *)(uintptr_t)e->buffer;
 	for (i = 0; i < e->count && i < 4096; i++, r++) {
+		if (record_sane(r))
+			continue;
 		memcpy(&rec, r, sizeof(rec));
-		if (rec.source_mask != (rec.source ? MASK32 : 0) ||
-		    rec.group_mask != (rec.group ? MASK32 : 0))
-			fprintf(stderr, "#   record %u: source %#x/%#x group %#x/%#x\n",
-				i, ntohl(rec.source), ntohl(rec.source_mask),
-				ntohl(rec.group), ntohl(rec.group_mask));
+		fprintf(stderr, "#   record %u: source %#x/%#x group %#x/%#x\n",
+			i, ntohl(rec.source), ntohl(rec.source_mask),
+			ntohl(rec.group), ntohl(rec.group_mask));
 	}
 }
 
