@@ -17,7 +17,7 @@ SHELL := /bin/bash
 TOP := $(CURDIR)
 B := $(TOP)/build
 
-VM_KVER ?= $(shell $(TOP)/tools/vm-kernel-version 2>/dev/null)
+VM_KVER ?= $(shell $(TOP)/testing/vm-kernel-version 2>/dev/null)
 ifeq ($(origin KDIR),undefined)
 KDIR := /usr/src/linux-headers-$(VM_KVER)
 FLAVOR ?= stock
@@ -44,10 +44,10 @@ TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter \
 # Guest programs are static: the VM has no C library.
 STATIC := -static -pthread
 
-.PHONY: all module lib tools selftests guest check check-debug demo bench \
+.PHONY: all module lib tools testing selftests guest check check-debug demo bench \
 	deps lint checkpatch sparse clean module-debug
 
-all: module lib tools selftests guest
+all: module lib tools testing selftests guest
 
 # --- dependencies ------------------------------------------------------------
 DEPS_PKGS := qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
@@ -94,7 +94,7 @@ $(KMOD)/mgm.ko: $(MODULE_SRCS)
 	$(MAKE) -C $(KDIR) M=$(KMOD) $(KBUILD_ARGS) modules
 
 module-debug:
-	$(MAKE) module KDIR=$$(tools/debug-kernel) FLAVOR=debug MODULE_WERROR=1
+	$(MAKE) module KDIR=$$(testing/debug-kernel) FLAVOR=debug MODULE_WERROR=1
 
 # --- lint: checkpatch --strict and sparse ------------------------------------
 checkpatch: $(B)/linux/.done
@@ -115,27 +115,28 @@ lint: checkpatch sparse
 include selftests/selftests.mk
 include lib/lib.mk
 include tools/tools.mk
+include testing/testing.mk
 include tools/mgm-igmpd/igmpd.mk
 include install.mk
 include examples/examples.mk
 include debug.mk
 include bench/bench.mk
 
-# Files the VM gets besides the module: see tools/vm-run.
-guest: selftests tools
+# Files the VM gets besides the module: see testing/vm-run.
+guest: selftests tools testing
 	rm -rf $(B)/guest
 	mkdir -p $(B)/guest/selftests $(B)/guest/usr/bin
 	cp $(SELFTEST_BINS) $(B)/guest/selftests/
-	cp tools/run-selftests $(GUEST_TOOLS) $(B)/guest/usr/bin/
+	cp $(TESTING_GUEST) $(GUEST_TOOLS) $(B)/guest/usr/bin/
 
 # --- tests -------------------------------------------------------------------------
-VM_RUN := $(TOP)/tools/vm-run
+VM_RUN := $(TOP)/testing/vm-run
 
 check: deps
 	$(MAKE) all lint lib-check
 	@set -o pipefail; $(VM_RUN) --timeout 1500 -- run-selftests 2>&1 | \
 		tee $(B)/check.log; rc=$${PIPESTATUS[0]}; \
-		tools/selftest-summary $(B)/check.log $$rc
+		testing/selftest-summary $(B)/check.log $$rc
 
 demo: deps
 	$(MAKE) all examples

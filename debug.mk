@@ -3,8 +3,8 @@
 # The debug-kernel test tier: `make check-debug`.
 #
 # Builds (once; cached under ~/.cache/mgm) a kernel with KASAN, lockdep,
-# PROVE_RCU, kmemleak, UBSAN, fault injection and KUnit (tools/debug-kernel),
-# mgm.ko and mgm_kunit.ko against it, and runs tools/check-debug: one guest
+# PROVE_RCU, kmemleak, UBSAN, fault injection and KUnit (testing/debug-kernel),
+# mgm.ko and mgm_kunit.ko against it, and runs testing/check-debug: one guest
 # boot per phase (the KUnit suites, then each selftest program), each ending
 # with an unload of the module and a kmemleak scan. Prints the same summary
 # line as `make check` and fails on any failed test, kernel splat or leak.
@@ -34,4 +34,4 @@ RELIABILITY_TESTS := fault_test fuzz_test lifecycle_test infoleak_test
 $(addprefix $(B)/selftests/,$(RELIABILITY_TESTS)): selftests/reliability.h
 
 check-debug: deps
-	@$(TOP)/tools/check-debug $(PHASES)
+	@$(TOP)/testing/check-debug $(PHASES)

@@ -5,7 +5,7 @@
  * usage: mgm-bench [--sizes N,N,...] [--peer-max N] [--peer-limit SECONDS]
  *                  [--writer-n N] [--round-ms MS]
  *
- * Runs in the VM (tools/vm-run) as root. For each size N it fills mgm (with
+ * Runs in the VM (testing/vm-run) as root. For each size N it fills mgm (with
  * the batch command, then again one membership per call), a BPF hash map,
  * a tmpfs file (the copy floor) and, up to --peer-max, the kernel's
  * multicast forwarding cache with the same N (S,G), then reads each back

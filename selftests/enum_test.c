@@ -591,7 +591,7 @@ TEST_F(enumr, proc_count_equals_enumeration)
 
 /*
  * 1,000,000 entries: complete, ascending, exact count. The debug tier
- * (tools/check-debug) sets MGM_ENUM_LARGE lower: under KASAN and TCG the
+ * (testing/check-debug) sets MGM_ENUM_LARGE lower: under KASAN and TCG the
  * million takes most of its time budget, and scale is this tier's job.
  */
 TEST_F_TIMEOUT(enumr, one_million_entries, 600)

@@ -15,7 +15,7 @@
  * failure must carry an errno the uapi header documents for that command
  * (EBADF too: a file closed under the thread), every success must be sane,
  * and at the end, with every file closed, the table must be empty. The
- * kernel must not splat (checked by tools/vm-run). Each thread's sequence is
+ * kernel must not splat (checked by testing/vm-run). Each thread's sequence is
  * a function of MGM_FUZZ_SEED (default 1) and its index; with one thread
  * and MGM_FUZZ_CLOSER=0 the whole run is reproducible.
  *

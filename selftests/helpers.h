@@ -68,14 +68,14 @@ int del_link(const char *name);
 /* Run a shell command quietly; returns its exit status. */
 int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Module control ($MGM_KO, $MGM_MODULE_ARGS come from tools/vm-run). */
+/* Module control ($MGM_KO, $MGM_MODULE_ARGS come from testing/vm-run). */
 int module_unload(void);
 int module_load(const char *params);
 /* Reload with @params (NULL: the arguments vm-run loaded it with). */
 int module_reload(const char *params);
 
 /*
- * A number from the environment (tools/check-debug sizes tests with these),
+ * A number from the environment (testing/check-debug sizes tests with these),
  * or @def when unset or not a number.
  */
 unsigned long env_ulong(const char *name, unsigned long def);

@@ -7,13 +7,9 @@
 MGMCTL_SRCS := $(wildcard tools/mgmctl/*.c)
 MGMCTL := $(B)/tools/mgmctl
 
-GUEST_TOOLS := tools/mgm-demo $(MGMCTL)
+GUEST_TOOLS := $(MGMCTL)
 
-tools: $(B)/tools/vm-exit $(MGMCTL)
-
-$(B)/tools/vm-exit: tools/vm-exit.c
-	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -o $@ $< -static
+tools: $(MGMCTL)
 
 $(MGMCTL): $(MGMCTL_SRCS) tools/mgmctl/mgmctl.h $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
