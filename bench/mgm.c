@@ -154,7 +154,7 @@ uint64_t mgmb_enum(int fd, void *buf, uint32_t bufsize,
 			bench_die("MGM_IOC_ENUM_NEXT: %s", strerror(errno));
 		count += next.count;
 		ncalls++;
-	} while (!(next.flags & MGM_ENUM_END));
+	} while (!(next.status & MGM_ENUM_STATUS_END));
 	e.cursor = s.cursor;
 	if (ioctl(fd, MGM_IOC_ENUM_END, &e))
 		bench_die("MGM_IOC_ENUM_END: %s", strerror(errno));

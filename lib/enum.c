@@ -96,7 +96,7 @@ static int mgm_enum_read(HANDLE hEnum, const struct mgm_ref *ref, void *buf,
 	err = libmgm_ioctl(ref->fd, MGM_IOC_ENUM_NEXT, next);
 	if (err)
 		next->count = 0;
-	else if (next->flags & MGM_ENUM_END)
+	else if (next->status & MGM_ENUM_STATUS_END)
 		mgm_enum_note_end(hEnum, next->count);
 	return err;
 }
@@ -118,7 +118,7 @@ MGM_API int mgm_enum_next(HANDLE hEnum, void *buf, uint32_t size,
 	if (err && err != -ERANGE)
 		return err;
 	st->count = next.count;
-	st->flags = next.flags;
+	st->status = next.status;
 	st->start_generation = next.start_generation;
 	st->generation = next.generation;
 	if (err)

@@ -199,7 +199,7 @@ MGM_API int mgm_enum_start(MGM_ENUM_TYPES type, HANDLE *phEnum,
 
 struct mgm_enum_status {
 	uint32_t count;			/* records written to the buffer */
-	uint32_t flags;			/* MGM_ENUM_END, MGM_ENUM_CHANGED */
+	uint32_t status;		/* MGM_ENUM_STATUS_END, _CHANGED */
 	uint64_t start_generation;	/* generation when the cursor started */
 	uint64_t generation;		/* generation now */
 	uint32_t needed;		/* with -ERANGE: bytes one record needs */
@@ -208,9 +208,9 @@ struct mgm_enum_status {
 
 /*
  * Read the next records into @buf (@size bytes): the kernel's view,
- * without the Windows call's end-of-enumeration bookkeeping. MGM_ENUM_END
- * comes with the last records (later calls give none and MGM_ENUM_END
- * again); MGM_ENUM_CHANGED says the table changed since the start, so the
+ * without the Windows call's end-of-enumeration bookkeeping. MGM_ENUM_STATUS_END
+ * comes with the last records (later calls give none and MGM_ENUM_STATUS_END
+ * again); MGM_ENUM_STATUS_CHANGED says the table changed since the start, so the
  * caller may start again for a consistent view. -ERANGE: not even one
  * record fits (st->needed tells the size). -EINVAL: bad handle.
  */

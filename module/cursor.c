@@ -113,13 +113,14 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 	struct mgm_cursor *c;
 	int err = 0;
 
-	if (arg->flags)
+	if (arg->flags || arg->pad)
 		return -EINVAL;
 	c = mgm_cursor_get(mf, arg->cursor);
 	if (!c)
 		return -EINVAL;
 
 	arg->count = 0;
+	arg->status = 0;
 	arg->start_generation = c->start_generation;
 	room = arg->buffer_size / sizeof(*ubuf);
 	if (!room) {
@@ -147,7 +148,7 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 	arg->count = count;
 	if (!err) {
 		if (c->walk.end)
-			arg->flags |= MGM_ENUM_END;
+			arg->status |= MGM_ENUM_STATUS_END;
 		c->undo_walk = saved;
 		c->undo_task = current;
 	}
@@ -156,7 +157,7 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 out:
 	arg->generation = READ_ONCE(mn->generation);
 	if (arg->generation != arg->start_generation)
-		arg->flags |= MGM_ENUM_CHANGED;
+		arg->status |= MGM_ENUM_STATUS_CHANGED;
 	mgm_cursor_put(c);
 	return err;
 }

@@ -18,7 +18,19 @@
  *    new copy (mas_store of the same range is an in-place slot
  *    replacement) and free the old one after a grace period. Only the
  *    values change in place, a word at a time: listing and unlisting an
- *    entry (the hidden bit, index.h) and deleting a key (NULL).
+ *    entry (the hidden bit, index.h) and deleting a key (NULL); a value
+ *    that points at a new entry is published with release semantics.
+ *  - A full chunk is split by one store: a new chunk with the keys below
+ *    some key k (the new key among them) is stored over the lower part of
+ *    the range, and the old chunk stays, for what is left of its range,
+ *    from k on. Its keys below k stay in its array, outside its range: a
+ *    key outside the range its chunk is stored over is not that chunk's
+ *    key. Writers skip such keys (lookups land on the right slot, copies
+ *    and merges take only the keys of the range), and readers never read
+ *    their values: every reader enters a chunk at the lower bound of a key
+ *    within its range, except one that was already in it before the split,
+ *    for which those values were current and stay valid until it leaves
+ *    RCU. With one store there is no second store that could fail halfway.
  *  - So deleting a key never allocates and never fails, which is what
  *    releasing a file, a protocol or a device needs; the chunk is tidied
  *    afterwards when memory allows (merged into a neighbour once it is
@@ -27,8 +39,9 @@
  *    readers while it is rebalanced or relinked.
  *
  * Guarantee to walkers (walk.c): a key present throughout a walk is in
- * every version of the chunk holding it, so a walk that only ever moves to
- * larger keys returns it exactly once.
+ * every version of the chunk whose range holds it, so a walk that only
+ * ever moves to larger keys, and from one range to the next by key,
+ * returns it exactly once.
  *
  * Writers hold the lock given to mgm_index_setup(), which is also the maple
  * tree's external lock: only the mas_*() API is used on the tree.
@@ -86,14 +99,22 @@ static void mgm_chunk_push(struct mgm_chunk *c, u64 key, void *value)
 	c->vals[c->n++] = value;
 }
 
-/* Append the live keys of @from to @to. */
+/* Is slot @i of @c a live key of the range [@lo, @hi] @c is stored over? */
+static bool mgm_chunk_slot_live(const struct mgm_chunk *c, unsigned int i,
+				unsigned long lo, unsigned long hi)
+{
+	return c->vals[i] && c->keys[i] >= lo && c->keys[i] <= hi;
+}
+
+/* Append the live keys of @from, stored over [@lo, @hi], to @to. */
 static void mgm_chunk_append_live(struct mgm_chunk *to,
-				  const struct mgm_chunk *from)
+				  const struct mgm_chunk *from,
+				  unsigned long lo, unsigned long hi)
 {
 	unsigned int i;
 
 	for (i = 0; i < from->n; i++) {
-		if (from->vals[i])
+		if (mgm_chunk_slot_live(from, i, lo, hi))
 			mgm_chunk_push(to, from->keys[i], from->vals[i]);
 	}
 	to->live = to->n;
@@ -146,39 +167,6 @@ void *mgm_index_lookup(struct maple_tree *mt, u64 key,
 }
 EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_lookup);
 
-/*
- * Split a full chunk @c and @key into two new chunks. Loads in ascending
- * (descending) order put the new key alone in the right (left) chunk, so
- * that they leave full chunks behind; otherwise the halves are even.
- */
-static void mgm_chunk_split(const struct mgm_chunk *c,
-			    const struct mgm_index_pos *pos, u64 key,
-			    void *value, struct mgm_chunk *a,
-			    struct mgm_chunk *b)
-{
-	unsigned int total = c->n + 1, left, i, j;
-	struct mgm_chunk *to;
-
-	if (pos->i == c->n && pos->hi == ULONG_MAX)
-		left = c->n;
-	else if (pos->i == 0 && pos->lo == 0)
-		left = 1;
-	else
-		left = total / 2;
-
-	for (i = 0, j = 0; j < total; j++) {
-		to = j < left ? a : b;
-		if (j == pos->i) {
-			mgm_chunk_push(to, key, value);
-		} else {
-			mgm_chunk_push(to, c->keys[i], c->vals[i]);
-			i++;
-		}
-	}
-	a->live = a->n;
-	b->live = b->n;
-}
-
 /**
  * mgm_index_insert - add a key that is not present
  * @mt:		the index
@@ -192,8 +180,8 @@ static void mgm_chunk_split(const struct mgm_chunk *c,
 int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 		     u64 key, void *value, gfp_t gfp)
 {
-	struct mgm_chunk *c = pos->chunk, *nc, *b;
-	unsigned int i;
+	struct mgm_chunk *c = pos->chunk, *nc;
+	unsigned int i, left;
 	int err;
 
 	if (!c) {				/* the index is empty */
@@ -209,8 +197,11 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 	}
 
 	if (pos->i < c->n && c->keys[pos->i] == key) {
-		/* The key was deleted from this chunk: its slot is still here. */
-		WRITE_ONCE(c->vals[pos->i], value);
+		/*
+		 * The key was deleted from this chunk: its slot is still here.
+		 * The value may point at an entry just made: publish it.
+		 */
+		smp_store_release(&c->vals[pos->i], value);
 		c->live++;
 		return 0;
 	}
@@ -236,11 +227,14 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 		return -ENOMEM;
 
 	if (c->live < MGM_CHUNK_SLOTS) {
-		/* A copy with the key in place and deleted keys left out. */
+		/*
+		 * A copy with the key in place, leaving out deleted keys and
+		 * keys outside the range (left behind by a split).
+		 */
 		for (i = 0; i <= c->n; i++) {
 			if (i == pos->i)
 				mgm_chunk_push(nc, key, value);
-			if (i < c->n && c->vals[i])
+			if (i < c->n && mgm_chunk_slot_live(c, i, pos->lo, pos->hi))
 				mgm_chunk_push(nc, c->keys[i], c->vals[i]);
 		}
 		nc->live = nc->n;
@@ -254,30 +248,46 @@ int mgm_index_insert(struct maple_tree *mt, struct mgm_index_pos *pos,
 		return 0;
 	}
 
-	b = mgm_chunk_alloc(gfp);
-	if (!b) {
-		kmem_cache_free(mgm_chunk_cache, nc);
-		return -ENOMEM;
-	}
-	mgm_chunk_split(c, pos, key, value, nc, b);
 	/*
-	 * Narrow @c's range to the left part first: that may need tree nodes
-	 * and fail with nothing changed. Then the right part's range is
-	 * exactly what is left of @c's, and replacing it cannot fail.
+	 * Full: every slot is a live key of the range. Split by one store:
+	 * the new chunk @nc takes the keys below the split point, the new
+	 * key among them, over the lower part of the range; @c stays for the
+	 * rest. A key after all of @c's goes alone into a chunk of its own
+	 * over the upper part instead, and one before all of them alone into
+	 * the lower part, so that ascending (descending) loads leave full
+	 * chunks behind; otherwise the lower part takes at least half.
 	 */
-	err = mgm_index_store(mt, pos->lo, b->keys[0] - 1, nc, gfp);
+	if (pos->i == c->n) {
+		mgm_chunk_push(nc, key, value);
+		nc->live = 1;
+		err = mgm_index_store(mt, key, pos->hi, nc, gfp);
+		if (err)
+			kmem_cache_free(mgm_chunk_cache, nc);
+		return err;
+	}
+	left = pos->i == 0 ? 1 : max((MGM_CHUNK_SLOTS + 1) / 2, pos->i + 1);
+	for (i = 0; nc->n < left; i++) {
+		if (i == pos->i)
+			mgm_chunk_push(nc, key, value);
+		if (nc->n < left)
+			mgm_chunk_push(nc, c->keys[i], c->vals[i]);
+	}
+	nc->live = nc->n;
+	/* @c's first key not copied, slot left - 1, starts its new range. */
+	err = mgm_index_store(mt, pos->lo, c->keys[left - 1] - 1, nc, gfp);
 	if (err) {
-		kmem_cache_free(mgm_chunk_cache, b);
 		kmem_cache_free(mgm_chunk_cache, nc);
 		return err;
 	}
-	WARN_ON_ONCE(mgm_index_store(mt, b->keys[0], pos->hi, b, gfp));
-	mgm_chunk_retire(c);
+	c->live -= left - 1;
 	return 0;
 }
 EXPORT_SYMBOL_IF_MGM_KUNIT(mgm_index_insert);
 
-/* Change the value of a present key (to list or unlist its entry). */
+/*
+ * Change the value of a present key to list or unlist its entry: the same
+ * entry, already published, so a plain word store does.
+ */
 void mgm_index_replace(struct mgm_index_pos *pos, void *value)
 {
 	WRITE_ONCE(pos->chunk->vals[pos->i], value);
@@ -311,8 +321,27 @@ static void mgm_index_tidy(struct maple_tree *mt, struct mgm_index_pos *pos)
 			MA_STATE(mas, mt, pos->hi + 1, pos->hi + 1);
 
 			p = mas_walk(&mas);
-			if (p && !mgm_index_store(mt, 0, mas.last, p, gfp))
-				mgm_chunk_retire(c);
+			if (!p)
+				return;
+			m = p;
+			if (p->n && p->keys[0] < mas.index) {
+				/*
+				 * Keys a split left below its range would come
+				 * into it: take a copy without them.
+				 */
+				m = mgm_chunk_alloc(gfp);
+				if (!m)
+					return;
+				mgm_chunk_append_live(m, p, mas.index, mas.last);
+			}
+			if (mgm_index_store(mt, 0, mas.last, m, gfp)) {
+				if (m != p)
+					kmem_cache_free(mgm_chunk_cache, m);
+				return;
+			}
+			if (m != p)
+				mgm_chunk_retire(p);
+			mgm_chunk_retire(c);
 		}
 		return;
 	}
@@ -336,8 +365,8 @@ static void mgm_index_tidy(struct maple_tree *mt, struct mgm_index_pos *pos)
 	m = mgm_chunk_alloc(gfp);
 	if (!m)
 		return;
-	mgm_chunk_append_live(m, p);
-	mgm_chunk_append_live(m, c);
+	mgm_chunk_append_live(m, p, plo, pos->lo - 1);
+	mgm_chunk_append_live(m, c, pos->lo, pos->hi);
 	if (mgm_index_store(mt, plo, pos->hi, m, gfp)) {
 		kmem_cache_free(mgm_chunk_cache, m);
 		return;

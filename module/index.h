@@ -52,8 +52,11 @@ static inline bool mgm_index_listed(void *value)
  * @n:		keys in @keys; once the chunk is published it only grows, by
  *		appends in place (mgm_index_insert()): readers take it with
  *		mgm_chunk_n()
- * @live:	slots whose value is not NULL (writers' bookkeeping)
- * @keys:	ascending keys; the first @n never change once published
+ * @live:	keys of the chunk's range whose value is not NULL (writers'
+ *		bookkeeping)
+ * @keys:	ascending keys; the first @n never change once published.
+ *		After a split, the first ones may lie below the range the
+ *		chunk is stored over: they are no longer its keys (index.c)
  * @vals:	the value of each key; NULL once the key is deleted. Writers
  *		change a value in place (WRITE_ONCE), readers READ_ONCE it.
  */

@@ -8,16 +8,22 @@
  *   mgm_valid  validation of (source, group) quadruples and flags (SPEC D2/D3)
  *   mgm_walk   the enumeration walk (walk.c) over a maple tree in RCU mode
  *              built by the test: ordering, hidden entries, ANY_SOURCE
- *              collapsing, exact end, and resuming across insertions and
- *              deletions made between two calls (SPEC D5-D7)
+ *              collapsing, exact end, resuming across insertions and
+ *              deletions made between two calls (SPEC D5-D7), and chunk
+ *              merges made by a writer thread in the middle of one gather,
+ *              between two chunks (the two shapes of merge the index makes)
  *
  * The walk never dereferences an entry (index.h), so the indexes here hold
  * tagged pointers to a dummy object rather than real entries. They are
  * built with the index's own functions (index.c: chunks of sorted keys under
- * a maple tree), so the walk runs over the layout the module uses, through
- * chunk splits, deleted slots and merges.
+ * a maple tree), so the walk runs over the layout the module uses. The churn
+ * case changes the index between calls only, through chunk splits, copies
+ * and deleted slots; the merge cases change it inside a call.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
+#include <linux/cpumask.h>
+#include <linux/kthread.h>
 #include <linux/maple_tree.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
@@ -629,6 +635,194 @@ static void mgm_walk_append_in_place(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, w.end);
 }
 
+/*
+ * Merges in the middle of a gather. A reader thread runs one gather over
+ * the whole index; when it has finished its first chunk (the walk's
+ * between_chunks hook, under RCU), it lets a writer thread on the other CPU
+ * delete keys that make the index merge chunks, and waits for it before it
+ * moves on. Every key present throughout must still come out, once, in
+ * order.
+ */
+struct mgm_merge_run {
+	struct maple_tree *mt;
+	struct mutex *lock;		/* the index's writers' lock */
+	struct mgm_walk w;
+	struct mgm_source_group *out;
+	unsigned int room, got;
+	const u64 *doomed;		/* deleted by the writer at the boundary */
+	unsigned int ndoomed, deleted, boundaries;
+	bool writer_late;		/* the reader gave up waiting */
+	atomic_t writer_done;
+	struct completion at_boundary, reader_exit, writer_exit;
+};
+
+static void mgm_merge_hook(struct mgm_walk *w)
+{
+	struct mgm_merge_run *r = container_of(w, struct mgm_merge_run, w);
+	unsigned long deadline = jiffies + 10 * HZ;
+
+	if (++r->boundaries != 1)
+		return;
+	complete(&r->at_boundary);
+	/* Spinning, not sleeping: this is an RCU read section. */
+	while (!atomic_read_acquire(&r->writer_done)) {
+		if (time_after(jiffies, deadline)) {
+			r->writer_late = true;
+			return;
+		}
+		cpu_relax();
+	}
+}
+
+static int mgm_merge_reader(void *arg)
+{
+	struct mgm_merge_run *r = arg;
+
+	rcu_read_lock();
+	r->got = mgm_walk_gather(r->mt, &r->w, r->out, r->room);
+	rcu_read_unlock();
+	complete(&r->reader_exit);
+	return 0;
+}
+
+static int mgm_merge_writer(void *arg)
+{
+	struct mgm_merge_run *r = arg;
+	struct mgm_index_pos pos;
+	unsigned int i;
+
+	if (wait_for_completion_timeout(&r->at_boundary, 10 * HZ)) {
+		mutex_lock(r->lock);
+		for (i = 0; i < r->ndoomed; i++) {
+			if (mgm_index_lookup(r->mt, r->doomed[i], &pos)) {
+				mgm_index_remove(r->mt, &pos);
+				r->deleted++;
+			}
+		}
+		mutex_unlock(r->lock);
+	}
+	atomic_set_release(&r->writer_done, 1);
+	complete(&r->writer_exit);
+	return 0;
+}
+
+/*
+ * Fill keys 1..90 of one group in ascending order (three chunks: 1-30 over
+ * [0, 30], 31-60 over [31, 60], 61-90 over [61, ...]), delete @gone, then
+ * walk while the writer deletes @doomed after the first chunk. @expect: the
+ * keys the walk must return (ascending), the ones present throughout plus
+ * those it returned before the writer ran.
+ */
+static void mgm_walk_merge_run(struct kunit *test, const u64 *gone,
+			       unsigned int ngone, const u64 *doomed,
+			       unsigned int ndoomed, const u64 *expect,
+			       unsigned int nexpect)
+{
+	struct mgm_test_index *ix = test->priv;
+	struct task_struct *reader, *writer;
+	struct mgm_merge_run *r;
+	unsigned int i, cpu_r, cpu_w;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs: the writer runs beside the walk");
+	cpu_r = cpumask_first(cpu_online_mask);
+	cpu_w = cpumask_next(cpu_r, cpu_online_mask);
+
+	for (i = 1; i <= 90; i++)
+		mgm_put(test, sg(IP4(232, 0, 0, 1), i), true);
+	for (i = 0; i < ngone; i++)
+		mgm_del(test, gone[i]);
+
+	r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->room = 128;
+	r->out = kunit_kcalloc(test, r->room, sizeof(*r->out), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, r->out);
+	r->mt = &ix->mt;
+	r->lock = &ix->lock;
+	r->doomed = doomed;
+	r->ndoomed = ndoomed;
+	mgm_walk_init(&r->w, MGM_ENUM_ALL_SOURCES);
+	r->w.between_chunks = mgm_merge_hook;
+	init_completion(&r->at_boundary);
+	init_completion(&r->reader_exit);
+	init_completion(&r->writer_exit);
+
+	writer = kthread_create(mgm_merge_writer, r, "mgm-kunit-writer");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(writer));
+	reader = kthread_create(mgm_merge_reader, r, "mgm-kunit-reader");
+	if (IS_ERR(reader)) {
+		complete(&r->at_boundary);	/* let the writer go */
+		wake_up_process(writer);
+		wait_for_completion(&r->writer_exit);
+		KUNIT_FAIL(test, "no reader thread");
+		return;
+	}
+	kthread_bind(writer, cpu_w);
+	kthread_bind(reader, cpu_r);
+	wake_up_process(writer);
+	wake_up_process(reader);
+	wait_for_completion(&r->reader_exit);
+	wait_for_completion(&r->writer_exit);
+
+	KUNIT_ASSERT_FALSE_MSG(test, r->writer_late,
+			       "the writer did not run while the walk waited");
+	KUNIT_ASSERT_EQ(test, r->deleted, ndoomed);
+	KUNIT_EXPECT_TRUE(test, r->w.end);
+	KUNIT_EXPECT_EQ(test, r->got, nexpect);
+	for (i = 0; i < min(r->got, nexpect); i++)
+		KUNIT_EXPECT_EQ_MSG(test, rec_key(&r->out[i]), expect[i],
+				    "record %u", i);
+}
+
+/*
+ * The right neighbour of the chunk being walked falls to a quarter full and
+ * is merged into it: the merged chunk is stored over both ranges. The walk
+ * must go on into what was the neighbour.
+ */
+static void mgm_walk_merge_into_left(struct kunit *test)
+{
+	u32 g = IP4(232, 0, 0, 1);
+	u64 gone[44], doomed[1], expect[45];
+	unsigned int i, n = 0;
+
+	for (i = 9; i <= 30; i++)	/* the first chunk keeps 1-8 */
+		gone[n++] = sg(g, i);
+	for (i = 39; i <= 60; i++)	/* the second keeps 31-38 */
+		gone[n++] = sg(g, i);
+	doomed[0] = sg(g, 38);		/* 7 left: merged with the first */
+	n = 0;
+	for (i = 1; i <= 8; i++)
+		expect[n++] = sg(g, i);
+	for (i = 31; i <= 37; i++)
+		expect[n++] = sg(g, i);
+	for (i = 61; i <= 90; i++)
+		expect[n++] = sg(g, i);
+	mgm_walk_merge_run(test, gone, ARRAY_SIZE(gone), doomed,
+			   ARRAY_SIZE(doomed), expect, n);
+}
+
+/*
+ * The first chunk, being walked, loses its last key: the next chunk takes
+ * over its range, from 0. The walk must go on into that next chunk.
+ */
+static void mgm_walk_first_chunk_taken_over(struct kunit *test)
+{
+	u32 g = IP4(232, 0, 0, 1);
+	u64 gone[29], doomed[1], expect[61];
+	unsigned int i, n = 0;
+
+	for (i = 2; i <= 30; i++)	/* the first chunk keeps key 1 */
+		gone[n++] = sg(g, i);
+	doomed[0] = sg(g, 1);		/* returned before it goes */
+	n = 0;
+	expect[n++] = sg(g, 1);
+	for (i = 31; i <= 90; i++)
+		expect[n++] = sg(g, i);
+	mgm_walk_merge_run(test, gone, ARRAY_SIZE(gone), doomed,
+			   ARRAY_SIZE(doomed), expect, n);
+}
+
 #define CHURN_STABLE	600
 #define CHURN_VOLATILE	600
 #define CHURN_WALKS	12
@@ -710,6 +904,8 @@ static struct kunit_case mgm_walk_cases[] = {
 	KUNIT_CASE(mgm_walk_key_space_end),
 	KUNIT_CASE(mgm_walk_append_in_place),
 	KUNIT_CASE(mgm_walk_churn),
+	KUNIT_CASE(mgm_walk_merge_into_left),
+	KUNIT_CASE(mgm_walk_first_chunk_taken_over),
 	{}
 };
 

@@ -9,7 +9,7 @@
  * buffers their struct points to. The struct size encoded in the command
  * number is the caller's: shorter structs (older callers) are zero-extended,
  * longer ones (newer callers) must have zero in the fields this module does
- * not know.
+ * not know, and get those fields back as zero.
  */
 #include <linux/capability.h>
 #include <linux/fs.h>
@@ -24,7 +24,7 @@
 
 unsigned int mgm_max_entries = 1U << 21;
 module_param_named(max_entries, mgm_max_entries, uint, 0444);
-MODULE_PARM_DESC(max_entries, "(S,G) entries per network namespace (default 2097152)");
+MODULE_PARM_DESC(max_entries, "(S,G) entries with join state per network namespace (default 2097152)");
 
 unsigned int mgm_max_memberships = 1U << 22;
 module_param_named(max_memberships, mgm_max_memberships, uint, 0444);
@@ -145,6 +145,21 @@ static const struct mgm_ioctl_desc mgm_ioctls[] = {
 /* Large enough for every argument struct; checked in mgm_check_abi(). */
 #define MGM_IOCTL_ARG_MAX	128
 
+/*
+ * Write a reply of @ksize bytes into the caller's struct of @usize bytes:
+ * the fields this module does not know, past @ksize, come back as zero, so
+ * a newer caller can tell that they were not filled in.
+ */
+static int mgm_ioctl_reply(void __user *uptr, const void *kdata,
+			   unsigned int ksize, unsigned int usize)
+{
+	if (copy_to_user(uptr, kdata, ksize))
+		return -EFAULT;
+	if (usize > ksize && clear_user(uptr + ksize, usize - ksize))
+		return -EFAULT;
+	return 0;
+}
+
 static long mgm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 {
 	struct mgm_file *mf = file->private_data;
@@ -180,14 +195,14 @@ static long mgm_ioctl(struct file *file, unsigned int cmd, unsigned long uarg)
 	 * all: a protocol or cursor nobody learns the id of, or records
 	 * copied out that the caller cannot count, would be lost.
 	 */
-	if ((_IOC_DIR(cmd) & _IOC_READ) && copy_to_user(uptr, kdata, ksize))
+	if ((_IOC_DIR(cmd) & _IOC_READ) && mgm_ioctl_reply(uptr, kdata, ksize, usize))
 		return -EFAULT;
 
 	ret = desc->fn(mf, kdata);
 
 	if ((_IOC_DIR(cmd) & _IOC_READ) &&
 	    (!ret || (desc->flags & MGM_IOCTL_OUT_ON_ERROR)) &&
-	    copy_to_user(uptr, kdata, ksize)) {
+	    mgm_ioctl_reply(uptr, kdata, ksize, usize)) {
 		/*
 		 * The probe above passed, so another thread unmapped or
 		 * protected the reply meanwhile: take the command back where
@@ -275,7 +290,7 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_owner_query, protocol_id, 8);
 	MGM_CHECK_OFFSET(struct mgm_owner_query, component_id, 12);
 	MGM_CHECK_OFFSET(struct mgm_owner_query, flags, 16);
-	MGM_CHECK_OFFSET(struct mgm_owner_query, pad, 20);
+	MGM_CHECK_OFFSET(struct mgm_owner_query, owners, 20);
 
 	MGM_CHECK_SIZE(struct mgm_membership, 32);
 	MGM_CHECK_OFFSET(struct mgm_membership, handle, 0);
@@ -309,7 +324,7 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_source_group, group, 8);
 	MGM_CHECK_OFFSET(struct mgm_source_group, group_mask, 12);
 
-	MGM_CHECK_SIZE(struct mgm_enum_next, 40);
+	MGM_CHECK_SIZE(struct mgm_enum_next, 48);
 	MGM_CHECK_OFFSET(struct mgm_enum_next, cursor, 0);
 	MGM_CHECK_OFFSET(struct mgm_enum_next, flags, 4);
 	MGM_CHECK_OFFSET(struct mgm_enum_next, buffer, 8);
@@ -317,6 +332,8 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_enum_next, count, 20);
 	MGM_CHECK_OFFSET(struct mgm_enum_next, start_generation, 24);
 	MGM_CHECK_OFFSET(struct mgm_enum_next, generation, 32);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, status, 40);
+	MGM_CHECK_OFFSET(struct mgm_enum_next, pad, 44);
 
 	MGM_CHECK_SIZE(struct mgm_enum_end, 8);
 	MGM_CHECK_OFFSET(struct mgm_enum_end, cursor, 0);

@@ -60,7 +60,11 @@ struct mgm_net {
 	struct maple_tree table;
 	struct list_head protocols;
 	DECLARE_HASHTABLE(owns, MGM_OWN_HASH_BITS);
-	/* Changes whenever an entry or a membership changes. */
+	/*
+	 * Changes whenever an entry or a membership changes. It and the
+	 * counts below are written under @lock with WRITE_ONCE() (see
+	 * mgm_count()) and read without it by /proc/net/mgm.
+	 */
 	u64 generation;
 	unsigned long entries;		/* entries with join state (listed) */
 	unsigned long objects;		/* all entries in the index */
@@ -68,6 +72,12 @@ struct mgm_net {
 	unsigned int protocols_count;
 	unsigned int owns_count;
 };
+
+/* Add @delta to a counter of struct mgm_net, under its lock. */
+#define mgm_count(counter, delta) do {				\
+		typeof(counter) *__mgm_c = &(counter);			\
+		WRITE_ONCE(*__mgm_c, *__mgm_c + (delta));		\
+	} while (0)
 
 struct mgm_file {
 	struct mgm_net *mn;
@@ -93,28 +103,36 @@ struct mgm_proto {
 struct mgm_own {
 	struct hlist_node hash_node;	/* in mgm_net.owns */
 	struct list_head proto_node;	/* in mgm_proto.owns */
+	/*
+	 * The memberships made through it (struct mgm_member.own_node), so
+	 * that releasing it, or its device going away, costs what it holds
+	 * and not the size of the table.
+	 */
+	struct list_head members;
 	struct mgm_proto *proto;
 	u32 ifindex;
 	__be32 nexthop;
-	unsigned long members;		/* memberships made through it */
-	bool dying;			/* being purged, see mgm_table_purge() */
 	struct rcu_head rcu;
 };
 
 struct mgm_member {
-	struct hlist_node node;		/* in mgm_entry.members */
+	struct hlist_node node;		/* in mgm_entry.members, RCU */
+	struct list_head own_node;	/* in mgm_own.members, writers only */
 	struct mgm_own *own;
 	u32 flags;
+	bool embedded;			/* it is its entry's @first */
 };
 
 /* A membership other than its entry's first, allocated on its own. */
 struct mgm_member_ext {
 	struct mgm_member m;
+	struct mgm_entry *entry;
 	struct rcu_head rcu;
 };
 
 struct mgm_entry {
 	struct hlist_head members;	/* struct mgm_member, RCU list */
+	u64 key;			/* its (S,G) key in the index */
 	u32 joins;			/* members with MGM_JOIN_STATE */
 	struct rcu_head rcu;
 	/*
@@ -140,7 +158,7 @@ void mgm_table_destroy(struct mgm_net *mn);
 int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags);
 int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
 		      u32 flags);
-void mgm_table_purge(struct mgm_net *mn, unsigned long members);
+void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own);
 
 /* proto.c */
 int mgm_register(struct mgm_file *mf, struct mgm_register *arg);

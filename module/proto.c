@@ -14,6 +14,7 @@
 #include <linux/jhash.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 #include "key.h"
 #include "mgm.h"
 
@@ -50,13 +51,26 @@ static struct mgm_own *mgm_own_lookup(struct mgm_net *mn, struct mgm_proto *p,
 	return NULL;
 }
 
-static void mgm_own_free(struct mgm_net *mn, struct mgm_own *own)
+/* Remove everything made through @own, then @own itself (SPEC D4, D10). */
+static void mgm_own_drop(struct mgm_net *mn, struct mgm_own *own)
 {
-	WARN_ON_ONCE(own->members);
+	mgm_table_purge(mn, own);
+	WARN_ON_ONCE(!list_empty(&own->members));
 	hash_del(&own->hash_node);
 	list_del(&own->proto_node);
-	mn->owns_count--;
+	mgm_count(mn->owns_count, -1);
 	kfree_rcu(own, rcu);
+}
+
+/* Deregister @p, which owns no interface any more. */
+static void mgm_proto_drop(struct mgm_file *mf, struct mgm_proto *p)
+{
+	struct mgm_net *mn = mf->mn;
+
+	xa_erase(&mf->protos, p->handle);
+	list_del(&p->net_node);
+	mgm_count(mn->protocols_count, -1);
+	kfree_rcu(p, rcu);
 }
 
 int mgm_register(struct mgm_file *mf, struct mgm_register *arg)
@@ -91,7 +105,7 @@ int mgm_register(struct mgm_file *mf, struct mgm_register *arg)
 	if (err < 0)
 		goto unlock;
 	list_add_tail(&p->net_node, &mn->protocols);
-	mn->protocols_count++;
+	mgm_count(mn->protocols_count, 1);
 	arg->handle = p->handle;
 	mutex_unlock(&mn->lock);
 	return 0;
@@ -112,16 +126,12 @@ int mgm_deregister(struct mgm_file *mf, struct mgm_deregister *arg)
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	p = mgm_proto_lookup(mf, arg->handle);
-	if (!p) {
+	if (!p)
 		err = -EINVAL;
-	} else if (!list_empty(&p->owns)) {
-		err = -EBUSY;	/* SPEC: release every interface first */
-	} else {
-		xa_erase(&mf->protos, p->handle);
-		list_del(&p->net_node);
-		mn->protocols_count--;
-		kfree_rcu(p, rcu);
-	}
+	else if (!list_empty(&p->owns))
+		err = -EBUSY;	/* D4: release every interface first */
+	else
+		mgm_proto_drop(mf, p);
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -185,10 +195,11 @@ int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
 	own->proto = p;
 	own->ifindex = arg->ifindex;
 	own->nexthop = arg->nexthop;
+	INIT_LIST_HEAD(&own->members);
 	hash_add(mn->owns, &own->hash_node,
 		 mgm_own_hash(own->ifindex, own->nexthop));
 	list_add_tail(&own->proto_node, &p->owns);
-	mn->owns_count++;
+	mgm_count(mn->owns_count, 1);
 	own = NULL;
 unlock:
 	mutex_unlock(&mn->lock);
@@ -209,13 +220,10 @@ int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
 	p = mgm_proto_lookup(mf, arg->handle);
 	if (p)
 		own = mgm_own_lookup(mn, p, arg->ifindex, arg->nexthop);
-	if (!own) {
+	if (!own)
 		err = -EINVAL;
-	} else {
-		own->dying = true;
-		mgm_table_purge(mn, own->members);
-		mgm_own_free(mn, own);
-	}
+	else
+		mgm_own_drop(mn, own);
 	mutex_unlock(&mn->lock);
 	return err;
 }
@@ -226,7 +234,7 @@ int mgm_get_owner(struct mgm_file *mf, struct mgm_owner_query *arg)
 	struct mgm_net *mn = mf->mn;
 	int err = 0;
 
-	if (arg->flags || arg->pad)
+	if (arg->flags)
 		return -EINVAL;
 	mutex_lock(&mn->lock);
 	hash_for_each_possible(mn->owns, own, hash_node,
@@ -244,8 +252,8 @@ int mgm_get_owner(struct mgm_file *mf, struct mgm_owner_query *arg)
 	} else {
 		arg->protocol_id = own->proto->protocol_id;
 		arg->component_id = own->proto->component_id;
-		arg->flags = (routing ? MGM_OWNER_ROUTING : 0) |
-			     (igmp ? MGM_OWNER_IGMP : 0);
+		arg->owners = (routing ? MGM_OWNED_BY_ROUTING : 0) |
+			      (igmp ? MGM_OWNED_BY_IGMP : 0);
 	}
 	mutex_unlock(&mn->lock);
 	return err;
@@ -303,23 +311,58 @@ int mgm_delete_membership(struct mgm_file *mf, struct mgm_membership *arg)
 }
 
 /*
+ * Copy records @first..@first + @n - 1 of a batch into @recs. Records of
+ * the size this module knows are copied in one go; a caller's longer ones
+ * one by one, each of whose bytes past what this module knows must be zero
+ * (copy_struct_from_user()). Return: how many were copied; *@err is set
+ * for the record that stopped the copy.
+ */
+static unsigned int mgm_batch_copy(const struct mgm_batch *arg,
+				   struct mgm_membership *recs,
+				   unsigned int first, unsigned int n, int *err)
+{
+	const char __user *urecs = u64_to_user_ptr(arg->records);
+	size_t size = arg->record_size;
+	unsigned int i;
+	int ret;
+
+	*err = 0;
+	if (size == sizeof(*recs)) {
+		if (copy_from_user(recs, urecs + first * size, n * size)) {
+			*err = -EFAULT;
+			return 0;
+		}
+		return n;
+	}
+	for (i = 0; i < n; i++) {
+		ret = copy_struct_from_user(&recs[i], sizeof(*recs),
+					    urecs + (first + i) * size, size);
+		if (ret) {
+			*err = ret == -E2BIG ? -EINVAL : ret;
+			return i;
+		}
+	}
+	return n;
+}
+
+/*
  * Records are copied in a chunk at a time outside the lock, then applied
  * under it, so a batch of MGM_BATCH_MAX neither pins a large kernel buffer
  * nor holds the writers' lock for the whole call.
  */
 int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
 {
-	const struct mgm_membership __user *urecs = u64_to_user_ptr(arg->records);
 	struct mgm_net *mn = mf->mn;
 	struct mgm_membership *recs;
-	unsigned int i, n;
+	unsigned int i, n, copied;
+	int err = 0, copy_err;
 	bool add;
-	int err = 0;
 
 	arg->done = 0;
 	arg->error = 0;
 	if (arg->flags || arg->count > MGM_BATCH_MAX ||
-	    arg->record_size != sizeof(*recs) ||
+	    arg->record_size < sizeof(*recs) ||
+	    arg->record_size > MGM_BATCH_RECORD_MAX ||
 	    (arg->op != MGM_BATCH_ADD && arg->op != MGM_BATCH_DELETE))
 		return -EINVAL;
 	if (!arg->count)
@@ -334,18 +377,17 @@ int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
 	}
 	while (arg->done < arg->count) {
 		n = min(arg->count - arg->done, MGM_BATCH_CHUNK);
-		if (copy_from_user(recs, urecs + arg->done, n * sizeof(*recs))) {
-			err = -EFAULT;
-			break;
-		}
+		copied = mgm_batch_copy(arg, recs, arg->done, n, &copy_err);
 		mutex_lock(&mn->lock);
-		for (i = 0; i < n; i++) {
+		for (i = 0; i < copied; i++) {
 			err = mgm_membership_apply(mf, &recs[i], add);
 			if (err)
 				break;
 			arg->done++;
 		}
 		mutex_unlock(&mn->lock);
+		if (!err)
+			err = copy_err;
 		if (err)
 			break;
 		cond_resched();
@@ -357,65 +399,38 @@ out:
 	return err;
 }
 
-/*
- * Drop the ownerships marked dying, after removing every membership made
- * through them in one walk of the table.
- */
-static void mgm_owns_drop_dying(struct mgm_net *mn, unsigned long members)
-{
-	struct hlist_node *tmp;
-	struct mgm_own *own;
-	unsigned int bkt;
-
-	mgm_table_purge(mn, members);
-	hash_for_each_safe(mn->owns, bkt, tmp, own, hash_node)
-		if (own->dying)
-			mgm_own_free(mn, own);
-}
-
 /* The file is being released: everything its protocols made goes (D10). */
 void mgm_file_teardown(struct mgm_file *mf)
 {
 	struct mgm_net *mn = mf->mn;
-	unsigned long handle, members = 0;
+	struct mgm_own *own, *tmp;
+	unsigned long handle;
 	struct mgm_proto *p;
-	struct mgm_own *own;
 
 	mutex_lock(&mn->lock);
 	xa_for_each(&mf->protos, handle, p) {
-		list_for_each_entry(own, &p->owns, proto_node) {
-			own->dying = true;
-			members += own->members;
-		}
-	}
-	mgm_owns_drop_dying(mn, members);
-	xa_for_each(&mf->protos, handle, p) {
-		xa_erase(&mf->protos, handle);
-		list_del(&p->net_node);
-		mn->protocols_count--;
-		kfree_rcu(p, rcu);
+		list_for_each_entry_safe(own, tmp, &p->owns, proto_node)
+			mgm_own_drop(mn, own);
+		mgm_proto_drop(mf, p);
 	}
 	mutex_unlock(&mn->lock);
 	xa_destroy(&mf->protos);
 }
 
-/* A device left the namespace: its ownerships and memberships go (D10). */
+/*
+ * A device left the namespace: its ownerships and memberships go (D10).
+ * Called under rtnl_mutex, so it costs what the device holds: one pass
+ * over the ownerships, then each membership made on the device.
+ */
 void mgm_netdev_gone(struct mgm_net *mn, int ifindex)
 {
-	unsigned long members = 0;
+	struct hlist_node *tmp;
 	struct mgm_own *own;
 	unsigned int bkt;
-	bool any = false;
 
 	mutex_lock(&mn->lock);
-	hash_for_each(mn->owns, bkt, own, hash_node) {
-		if (own->ifindex == ifindex) {
-			own->dying = true;
-			members += own->members;
-			any = true;
-		}
-	}
-	if (any)
-		mgm_owns_drop_dying(mn, members);
+	hash_for_each_safe(mn->owns, bkt, tmp, own, hash_node)
+		if (own->ifindex == ifindex)
+			mgm_own_drop(mn, own);
 	mutex_unlock(&mn->lock);
 }

@@ -11,9 +11,12 @@
  * those callbacks (rcu_barrier()) before destroying the caches.
  *
  * Every function here runs with the namespace's mgm_net.lock held. Every
- * change either completes or fails with nothing changed: allocations come
- * before anything visible is modified. Removing never allocates, so it never
- * fails, which is what releasing a file, a protocol or a device needs.
+ * change either completes or fails with nothing changed: allocations and
+ * limit checks come before anything visible is modified. Removing never
+ * allocates, so it never fails, which is what releasing a file, a protocol
+ * or a device needs. Each membership is also on its ownership's list
+ * (writers only), so that everything made through an ownership is found
+ * without walking the table.
  */
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
@@ -78,6 +81,13 @@ static void mgm_member_free_rcu(struct rcu_head *head)
 			container_of(head, struct mgm_member_ext, rcu));
 }
 
+static struct mgm_entry *mgm_member_entry(struct mgm_member *m)
+{
+	if (m->embedded)
+		return container_of(m, struct mgm_entry, first);
+	return container_of(m, struct mgm_member_ext, m)->entry;
+}
+
 static struct mgm_member *mgm_entry_find(struct mgm_entry *e,
 					 struct mgm_own *own)
 {
@@ -90,78 +100,103 @@ static struct mgm_member *mgm_entry_find(struct mgm_entry *e,
 }
 
 /*
+ * Can the entry go from @e->joins to @joins join-state memberships? An
+ * entry is listed (SPEC D3) while it has one, and max_entries limits the
+ * listed entries, the ones MGM_IOC_STATS counts.
+ */
+static int mgm_entry_may_join(struct mgm_net *mn, const struct mgm_entry *e,
+			      u32 joins)
+{
+	if (joins && !e->joins && mn->entries >= mgm_max_entries)
+		return -ENOSPC;
+	return 0;
+}
+
+/*
  * Set the number of join-state memberships of the entry at @pos, listing or
- * unlisting it when that number crosses zero (in place: cannot fail).
+ * unlisting it when that number crosses zero (in place: cannot fail; the
+ * limit was checked by mgm_entry_may_join()).
  */
 static void mgm_entry_set_joins(struct mgm_net *mn, struct mgm_entry *e,
 				struct mgm_index_pos *pos, u32 joins)
 {
 	if (!joins != !e->joins) {
 		mgm_index_replace(pos, mgm_index_value(e, joins));
-		if (joins)
-			mn->entries++;
-		else
-			mn->entries--;
+		mgm_count(mn->entries, joins ? 1 : -1);
 	}
 	e->joins = joins;
+}
+
+static void mgm_member_link(struct mgm_net *mn, struct mgm_entry *e,
+			    struct mgm_member *m, struct mgm_own *own,
+			    u32 flags)
+{
+	m->own = own;
+	m->flags = flags;
+	list_add_tail(&m->own_node, &own->members);
+	hlist_add_head_rcu(&m->node, &e->members);
+	mgm_count(mn->memberships, 1);
 }
 
 static int mgm_entry_create(struct mgm_net *mn, struct mgm_own *own,
 			    struct mgm_index_pos *pos, u64 key, u32 flags)
 {
+	u32 joins = flags & MGM_JOIN_STATE ? 1 : 0;
 	struct mgm_entry *e;
-	struct mgm_member *m;
 	int err;
 
-	if (mn->objects >= mgm_max_entries ||
+	if ((joins && mn->entries >= mgm_max_entries) ||
 	    mn->memberships >= mgm_max_memberships)
 		return -ENOSPC;
 
 	e = kmem_cache_alloc(mgm_entry_cache, MGM_GFP);
 	if (!e)
 		return -ENOMEM;
-	m = &e->first;
 	INIT_HLIST_HEAD(&e->members);
-	e->joins = flags & MGM_JOIN_STATE ? 1 : 0;
-	m->own = own;
-	m->flags = flags;
-	hlist_add_head_rcu(&m->node, &e->members);
+	e->key = key;
+	e->joins = joins;
+	e->first.embedded = true;
+	/* Not linked to @own before the insert is sure: undo needs nothing. */
+	e->first.own = own;
+	e->first.flags = flags;
+	hlist_add_head_rcu(&e->first.node, &e->members);
 
 	/* Publishes the entry: readers may see it from here on. */
 	err = mgm_index_insert(&mn->table, pos, key,
-			       mgm_index_value(e, e->joins), MGM_GFP);
-	if (err)
-		goto free_entry;
-
-	mn->objects++;
-	if (e->joins)
-		mn->entries++;
-	mn->memberships++;
-	own->members++;
+			       mgm_index_value(e, joins), MGM_GFP);
+	if (err) {
+		kmem_cache_free(mgm_entry_cache, e);
+		return err;
+	}
+	list_add_tail(&e->first.own_node, &own->members);
+	mgm_count(mn->objects, 1);
+	mgm_count(mn->entries, joins);
+	mgm_count(mn->memberships, 1);
 	mgm_bump_generation(mn);
 	return 0;
-
-free_entry:
-	kmem_cache_free(mgm_entry_cache, e);
-	return err;
 }
 
 /* Change the flags of an existing membership to @flags (not zero). */
-static void mgm_member_set_flags(struct mgm_net *mn, struct mgm_entry *e,
-				 struct mgm_member *m,
-				 struct mgm_index_pos *pos, u32 flags)
+static int mgm_member_set_flags(struct mgm_net *mn, struct mgm_entry *e,
+				struct mgm_member *m,
+				struct mgm_index_pos *pos, u32 flags)
 {
 	u32 joins = e->joins;
+	int err;
 
 	if (flags == m->flags)
-		return;
+		return 0;
 	if ((flags & MGM_JOIN_STATE) && !(m->flags & MGM_JOIN_STATE))
 		joins++;
 	else if (!(flags & MGM_JOIN_STATE) && (m->flags & MGM_JOIN_STATE))
 		joins--;
+	err = mgm_entry_may_join(mn, e, joins);
+	if (err)
+		return err;
 	mgm_entry_set_joins(mn, e, pos, joins);
 	WRITE_ONCE(m->flags, flags);
 	mgm_bump_generation(mn);
+	return 0;
 }
 
 /* Remove membership @m of the entry at @pos, and the entry with its last one. */
@@ -172,17 +207,17 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
 
 	if (last) {
 		mgm_index_remove(&mn->table, pos);
-		mn->objects--;
+		mgm_count(mn->objects, -1);
 		if (e->joins)
-			mn->entries--;
+			mgm_count(mn->entries, -1);
 	} else {
 		mgm_entry_set_joins(mn, e, pos, e->joins -
 				    (m->flags & MGM_JOIN_STATE ? 1 : 0));
 	}
 	hlist_del_rcu(&m->node);
-	m->own->members--;
-	mn->memberships--;
-	if (m != &e->first)	/* the first goes with the entry */
+	list_del(&m->own_node);
+	mgm_count(mn->memberships, -1);
+	if (!m->embedded)	/* the first goes with the entry */
 		call_rcu(&container_of(m, struct mgm_member_ext, m)->rcu,
 			 mgm_member_free_rcu);
 	if (last)
@@ -202,11 +237,13 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
  */
 int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags)
 {
+	u32 joins = flags & MGM_JOIN_STATE ? 1 : 0;
 	struct mgm_index_pos pos;
 	struct mgm_member_ext *ext;
 	struct mgm_member *m;
 	struct mgm_entry *e;
 	void *value;
+	int err;
 
 	lockdep_assert_held(&mn->lock);
 	value = mgm_index_lookup(&mn->table, key, &pos);
@@ -215,24 +252,21 @@ int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags)
 
 	e = mgm_index_entry(value);
 	m = mgm_entry_find(e, own);
-	if (m) {
-		mgm_member_set_flags(mn, e, m, &pos, m->flags | flags);
-		return 0;
-	}
+	if (m)
+		return mgm_member_set_flags(mn, e, m, &pos, m->flags | flags);
 
 	if (mn->memberships >= mgm_max_memberships)
 		return -ENOSPC;
+	err = mgm_entry_may_join(mn, e, e->joins + joins);
+	if (err)
+		return err;
 	ext = kmem_cache_alloc(mgm_member_cache, MGM_GFP);
 	if (!ext)
 		return -ENOMEM;
-	m = &ext->m;
-	mgm_entry_set_joins(mn, e, &pos, e->joins +
-			    (flags & MGM_JOIN_STATE ? 1 : 0));
-	m->own = own;
-	m->flags = flags;
-	hlist_add_head_rcu(&m->node, &e->members);
-	mn->memberships++;
-	own->members++;
+	ext->entry = e;
+	ext->m.embedded = false;
+	mgm_entry_set_joins(mn, e, &pos, e->joins + joins);
+	mgm_member_link(mn, e, &ext->m, own, flags);
 	mgm_bump_generation(mn);
 	return 0;
 }
@@ -266,7 +300,7 @@ int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
 	m = mgm_entry_find(e, own);
 	if (!m || !(m->flags & flags))
 		return -ENOENT;
-	if (m->flags & ~flags)
+	if (m->flags & ~flags)	/* clearing state never reaches a limit */
 		mgm_member_set_flags(mn, e, m, &pos, m->flags & ~flags);
 	else
 		mgm_member_remove(mn, e, m, &pos);
@@ -274,59 +308,27 @@ int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
 }
 
 /**
- * mgm_table_purge - remove every membership made through a dying ownership
+ * mgm_table_purge - remove every membership made through an ownership
  * @mn:		the namespace's table, locked
- * @members:	how many such memberships exist (the sum of the dying
- *		ownerships' member counts): the walk stops once all are gone
+ * @own:	the ownership, being released (its interface released, its
+ *		device gone, or its file closed)
  *
- * Used when an interface is released, a device goes away or a file is
- * closed: the caller marks the ownerships concerned with @dying first. One
- * ordered walk of the index serves any number of ownerships. It cannot fail.
+ * Costs what @own holds: each membership is found through @own's list and
+ * its entry through one lookup of the entry's key. It cannot fail.
  */
-void mgm_table_purge(struct mgm_net *mn, unsigned long members)
+void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own)
 {
 	struct mgm_index_pos pos;
-	const struct mgm_chunk *c;
-	struct mgm_member *m;
-	struct hlist_node *tmp;
+	struct mgm_member *m, *tmp;
 	struct mgm_entry *e;
-	unsigned int i, steps = 0;
-	unsigned long hi;
-	u64 key = 0;
+	unsigned int steps = 0;
 
 	lockdep_assert_held(&mn->lock);
-	while (members) {
-		c = mgm_index_first(&mn->table, key, &hi, &i);
-		if (WARN_ON_ONCE(!c))
-			break;	/* the counts are wrong: a bug */
-		/* Scan the chunk for the next entry with a dying membership. */
-		for (e = NULL; i < c->n && !e; i++) {
-			if (!c->vals[i])
-				continue;
-			e = mgm_index_entry(c->vals[i]);
-			hlist_for_each_entry(m, &e->members, node)
-				if (m->own->dying)
-					break;
-			if (!m)
-				e = NULL;
-		}
-		if (!e) {
-			if (WARN_ON_ONCE(hi == ULONG_MAX))
-				break;
-			key = (u64)hi + 1;
-			continue;
-		}
-		/* Removals may retire the chunk: work through a fresh lookup. */
-		key = c->keys[i - 1];
-		mgm_index_lookup(&mn->table, key, &pos);
-		hlist_for_each_entry_safe(m, tmp, &e->members, node) {
-			if (m->own->dying) {
-				/* @e goes with its last member: only @tmp is used */
-				mgm_member_remove(mn, e, m, &pos);
-				members--;
-			}
-		}
-		key++;
+	list_for_each_entry_safe(m, tmp, &own->members, own_node) {
+		e = mgm_member_entry(m);
+		if (WARN_ON_ONCE(!mgm_index_lookup(&mn->table, e->key, &pos)))
+			break;	/* the entry is not where its key says: a bug */
+		mgm_member_remove(mn, e, m, &pos);
 		if (++steps % 256 == 0)
 			cond_resched();
 	}

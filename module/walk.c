@@ -31,9 +31,9 @@
 unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 			     struct mgm_source_group *out, unsigned int max)
 {
-	MA_STATE(mas, mt, w->next, w->next);
 	const struct mgm_chunk *c;
 	unsigned int n = 0, i;
+	unsigned long hi;
 	void *value;
 	u64 key;
 
@@ -42,12 +42,21 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 		return 0;
 
 	/* One descent to the chunk holding the position, then flat arrays. */
-	c = mas_walk(&mas);
-	i = c ? mgm_chunk_lower_bound(c, w->next) : 0;
+	c = mgm_index_first(mt, w->next, &hi, &i);
 	while (c) {
 		if (i >= mgm_chunk_n(c)) {
-			c = mas_find(&mas, ULONG_MAX);	/* the next range */
-			i = 0;
+			mgm_walk_between_chunks(w);
+			/*
+			 * On by key: a fresh descent at the key after the range
+			 * just finished. Whatever chunk holds that key now
+			 * holds every key of its range that was present
+			 * throughout, however the ranges were merged, split or
+			 * taken over meanwhile. The maple tree's "next slot"
+			 * from a node that was replaced would be the slot
+			 * after the *new* range holding the old end, and skip
+			 * what that range absorbed.
+			 */
+			c = mgm_index_next(mt, &hi, &i);
 			continue;
 		}
 		key = c->keys[i];
@@ -58,10 +67,8 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 			 * to the position, within this chunk if it is there.
 			 */
 			if (c->keys[mgm_chunk_n(c) - 1] < w->next) {
-				mas_set(&mas, w->next);
-				c = mas_walk(&mas);
-				if (!c)
-					break;
+				c = mgm_index_first(mt, w->next, &hi, &i);
+				continue;
 			}
 			i = mgm_chunk_lower_bound(c, w->next);
 			continue;

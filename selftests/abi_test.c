@@ -23,6 +23,7 @@ SIZE(struct mgm_interface, 16);
 OFF(struct mgm_interface, flags, 12);
 SIZE(struct mgm_owner_query, 24);
 OFF(struct mgm_owner_query, flags, 16);
+OFF(struct mgm_owner_query, owners, 20);
 SIZE(struct mgm_membership, 32);
 OFF(struct mgm_membership, source, 8);
 OFF(struct mgm_membership, group, 16);
@@ -34,20 +35,22 @@ SIZE(struct mgm_enum_start, 24);
 OFF(struct mgm_enum_start, generation, 16);
 SIZE(struct mgm_source_group, 16);
 OFF(struct mgm_source_group, group_mask, 12);
-SIZE(struct mgm_enum_next, 40);
+SIZE(struct mgm_enum_next, 48);
 OFF(struct mgm_enum_next, buffer, 8);
 OFF(struct mgm_enum_next, buffer_size, 16);
 OFF(struct mgm_enum_next, start_generation, 24);
 OFF(struct mgm_enum_next, generation, 32);
+OFF(struct mgm_enum_next, status, 40);
+OFF(struct mgm_enum_next, pad, 44);
 SIZE(struct mgm_enum_end, 8);
 SIZE(struct mgm_stats, 72);
 OFF(struct mgm_stats, max_entries, 40);
 OFF(struct mgm_stats, pad, 68);
 
 /* The command numbers encode these sizes, so they match on both ABIs too. */
-static_assert(MGM_IOC_ENUM_NEXT == 0xc028b80a, "MGM_IOC_ENUM_NEXT");
-static_assert(MGM_IOC_STATS == 0x8048b80c, "MGM_IOC_STATS");
-static_assert(MGM_IOC_ADD_MEMBERSHIP == 0x4020b806, "MGM_IOC_ADD_MEMBERSHIP");
+static_assert(MGM_IOC_ENUM_NEXT == 0xc030d60a, "MGM_IOC_ENUM_NEXT");
+static_assert(MGM_IOC_STATS == 0x8048d60c, "MGM_IOC_STATS");
+static_assert(MGM_IOC_ADD_MEMBERSHIP == 0x4020d606, "MGM_IOC_ADD_MEMBERSHIP");
 
 TEST(every_command_reaches_the_module)
 {

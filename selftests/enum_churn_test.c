@@ -181,7 +181,7 @@ static void *reader(void *p)
 					break;
 				}
 			}
-		} while (!(out.flags & MGM_ENUM_END) && !c->failed);
+		} while (!(out.status & MGM_ENUM_STATUS_END) && !c->failed);
 		mgm_enum_end_id(fd, cursor);
 		if (c->failed)
 			break;

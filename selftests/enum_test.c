@@ -161,11 +161,11 @@ TEST_F(enumr, empty_table_ends_at_once)
 	ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ALL_SOURCES, &c));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, &rec, sizeof(rec), &out));
 	EXPECT_EQ(0u, out.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, out.flags);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, out.status);
 	/* And keeps saying so. */
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, &rec, sizeof(rec), &out));
 	EXPECT_EQ(0u, out.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, out.flags);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, out.status);
 	EXPECT_EQ(0, mgm_enum_end_id(self->fd, c));
 }
 
@@ -282,20 +282,20 @@ TEST_F(enumr, end_flag_comes_with_the_last_records)
 	ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ALL_SOURCES, &c));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, buf, sizeof(buf), &out));
 	EXPECT_EQ(8u, out.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, out.flags);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, out.status);
 	EXPECT_EQ(0, mgm_enum_end_id(self->fd, c));
 	/* One short: no end yet; then the last one with the end. */
 	ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ALL_SOURCES, &c));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, buf, 7 * MGM_REC, &out));
 	EXPECT_EQ(7u, out.count);
-	EXPECT_EQ(0u, out.flags);
+	EXPECT_EQ(0u, out.status);
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, buf, sizeof(buf), &out));
 	EXPECT_EQ(1u, out.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, out.flags);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, out.status);
 	EXPECT_EQ(self->keys[7], rec_key(&buf[0]));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c, buf, sizeof(buf), &out));
 	EXPECT_EQ(0u, out.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, out.flags);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, out.status);
 	EXPECT_EQ(0, mgm_enum_end_id(self->fd, c));
 }
 
@@ -381,7 +381,7 @@ TEST_F(enumr, argument_rules)
 	EXPECT_EQ(EINVAL, errno);
 
 	ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &c));
-	n.cursor = c, n.flags = MGM_ENUM_END;	/* input flags must be zero */
+	n.cursor = c, n.flags = 1;	/* input flags must be zero */
 	n.buffer = (uintptr_t)&rec, n.buffer_size = sizeof(rec);
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_ENUM_NEXT, &n));
 	EXPECT_EQ(EINVAL, errno);
@@ -451,7 +451,7 @@ TEST_F(enumr, interleaved_cursors_on_one_file)
 				ASSERT_EQ(self->keys[pos[i]], rec_key(&rec));
 				pos[i]++;
 			}
-			if (out.flags & MGM_ENUM_END) {
+			if (out.status & MGM_ENUM_STATUS_END) {
 				EXPECT_EQ(300u, pos[i]);
 				pos[i] = SIZE_MAX;
 				live--;
@@ -493,7 +493,7 @@ static void *walk_thread(void *arg)
 			last = rec_key(&buf[i]);
 			w->seen[w->n++] = last;
 		}
-		if (out.flags & MGM_ENUM_END)
+		if (out.status & MGM_ENUM_STATUS_END)
 			break;
 	}
 	return NULL;
@@ -546,7 +546,7 @@ TEST_F(enumr, generation_flags_changes_mid_walk)
 
 	/* No change: the flag stays clear, generations agree. */
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, s.cursor, buf, sizeof(buf), &out));
-	EXPECT_EQ(0u, out.flags);
+	EXPECT_EQ(0u, out.status);
 	EXPECT_EQ(s.generation, out.start_generation);
 	EXPECT_EQ(s.generation, out.generation);
 	/* A no-op add changes nothing either. */
@@ -554,16 +554,16 @@ TEST_F(enumr, generation_flags_changes_mid_walk)
 			     htonl((uint32_t)self->keys[0]), htonl(self->keys[0] >> 32),
 			     MGM_JOIN_STATE));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, s.cursor, buf, sizeof(buf), &out));
-	EXPECT_EQ(0u, out.flags);
+	EXPECT_EQ(0u, out.status);
 	/* A real change mid-walk flips it, and it stays flipped. */
 	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, ip4(10, 99, 0, 1),
 			     ip4(239, 9, 9, 9), MGM_JOIN_STATE));
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, s.cursor, buf, sizeof(buf), &out));
-	EXPECT_EQ((uint32_t)MGM_ENUM_CHANGED, out.flags & MGM_ENUM_CHANGED);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_CHANGED, out.status & MGM_ENUM_STATUS_CHANGED);
 	EXPECT_EQ(s.generation, out.start_generation);
 	EXPECT_LT(s.generation, out.generation);
 	ASSERT_EQ(0, mgm_enum_next_buf(self->fd, s.cursor, buf, sizeof(buf), &out));
-	EXPECT_EQ((uint32_t)(MGM_ENUM_CHANGED | MGM_ENUM_END), out.flags);
+	EXPECT_EQ((uint32_t)(MGM_ENUM_STATUS_CHANGED | MGM_ENUM_STATUS_END), out.status);
 	/* It was added beyond the cursor: this walk returns it. */
 	EXPECT_EQ(1u, out.count);
 	EXPECT_EQ(ip4(239, 9, 9, 9), buf[0].group);
@@ -628,7 +628,7 @@ TEST_F_TIMEOUT(enumr, one_million_entries, 600)
 			last = rec_key(&buf[i]);
 			count++;
 		}
-	} while (!(out.flags & MGM_ENUM_END));
+	} while (!(out.status & MGM_ENUM_STATUS_END));
 	EXPECT_EQ(n, count);
 	EXPECT_EQ((uint64_t)(0xe8000000 + (n - 1) / per_group) << 32 |
 		  (0x0a000001 + (n - 1) % per_group), last);

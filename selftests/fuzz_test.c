@@ -275,7 +275,7 @@ static void gen_arg(struct worker *w, unsigned int nr, void *arg)
 		q->ifindex = gen_ifindex(w);
 		q->nexthop = chance(s, 80) ? 0 : gen_u32(s);
 		q->flags = chance(s, 90) ? 0 : gen_u32(s);
-		q->pad = chance(s, 90) ? 0 : gen_u32(s);
+		q->owners = chance(s, 50) ? 0 : gen_u32(s);	/* output: ignored */
 		if (chance(s, 10))
 			q->protocol_id = gen_u32(s);
 		break;
@@ -329,6 +329,8 @@ static void gen_arg(struct worker *w, unsigned int nr, void *arg)
 
 		e->cursor = gen_cursor(w);
 		e->flags = chance(s, 90) ? 0 : gen_u32(s);
+		e->pad = chance(s, 95) ? 0 : gen_u32(s);
+		e->status = gen_u32(s);	/* output: ignored */
 		switch (below(s, 6)) {
 		case 0: e->buffer_size = below(s, 32); break;
 		case 1: e->buffer_size = gen_u32(s); break;
@@ -387,7 +389,7 @@ static bool success_sane(struct worker *w, unsigned int cmd, const void *arg)
 	case MGM_IOC_GET_OWNER: {
 		const struct mgm_owner_query *q = arg;
 
-		return q->flags && !(q->flags & ~(MGM_OWNER_ROUTING | MGM_OWNER_IGMP));
+		return q->owners && !(q->owners & ~(MGM_OWNED_BY_ROUTING | MGM_OWNED_BY_IGMP));
 	}
 	case MGM_IOC_ENUM_NEXT: {
 		const struct mgm_enum_next *e = arg;
@@ -395,7 +397,7 @@ static bool success_sane(struct worker *w, unsigned int cmd, const void *arg)
 		uint32_t i;
 
 		if ((uint64_t)e->count * MGM_REC > e->buffer_size ||
-		    (e->flags & ~(MGM_ENUM_END | MGM_ENUM_CHANGED)))
+		    (e->status & ~(MGM_ENUM_STATUS_END | MGM_ENUM_STATUS_CHANGED)))
 			return false;
 		if (!e->count)
 			return true;
@@ -805,7 +807,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 			continue;
 		}
 		seen += next->count;
-		end = next->flags & MGM_ENUM_END;
+		end = next->status & MGM_ENUM_STATUS_END;
 	}
 	for (i = 0; i < 2000; i++) {
 		struct mgm_register arg = { .protocol_id = 200, .component_id = i };

@@ -180,7 +180,7 @@ long mgm_enum_all(int fd, uint32_t type, uint32_t bufsize,
 		}
 		memcpy(all + n, buf, (size_t)out.count * MGM_REC);
 		n += out.count;
-	} while (!(out.flags & MGM_ENUM_END));
+	} while (!(out.status & MGM_ENUM_STATUS_END));
 	mgm_enum_end_id(fd, cursor);
 	if (ret)
 		goto fail;

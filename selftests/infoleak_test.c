@@ -199,8 +199,8 @@ TEST_F(leak, owner_reply)
 	expect_same_bytes(_metadata, &a, &b, sizeof(a), "owner");
 	EXPECT_EQ((uint32_t)MGM_PROTO_PIM, a.protocol_id);
 	EXPECT_EQ(7u, a.component_id);
-	EXPECT_EQ((uint32_t)(MGM_OWNER_ROUTING | MGM_OWNER_IGMP), a.flags);
-	EXPECT_EQ(0u, a.pad);
+	EXPECT_EQ((uint32_t)(MGM_OWNED_BY_ROUTING | MGM_OWNED_BY_IGMP), a.owners);
+	EXPECT_EQ(0u, a.flags);
 
 	/* ENOENT: nothing is written back at all. */
 	in.ifindex = 1;
@@ -208,7 +208,6 @@ TEST_F(leak, owner_reply)
 	a.ifindex = 1;
 	a.nexthop = 0;
 	a.flags = 0;
-	a.pad = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_GET_OWNER, &a));
 	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(0xa5a5a5a5u, a.protocol_id);
@@ -303,6 +302,7 @@ static void walk_checked(struct __test_metadata *_metadata,
 			memset(&reply[p], pat, sizeof(reply[p]));
 			reply[p].cursor = cur[p];
 			reply[p].flags = 0;
+			reply[p].pad = 0;
 			reply[p].buffer = (uintptr_t)buf[p];
 			reply[p].buffer_size = room;
 			ASSERT_EQ(0, ioctl(self->fd, MGM_IOC_ENUM_NEXT, &reply[p]))
@@ -331,7 +331,7 @@ static void walk_checked(struct __test_metadata *_metadata,
 			EXPECT_EQ(0, memcmp(&w, buf[1] + i * MGM_REC, MGM_REC))
 				TH_LOG("room %u record %u", room, got);
 		}
-		if (reply[0].flags & MGM_ENUM_END)
+		if (reply[0].status & MGM_ENUM_STATUS_END)
 			break;
 		ASSERT_LT(0u, reply[0].count);
 	}

@@ -323,23 +323,23 @@ TEST_F(en, native_enumeration_reports_generation)
 	EXPECT_EQ(0u, st.count);
 	ASSERT_EQ(0, mgm_enum_next(e, buf, sizeof(buf), &st));
 	EXPECT_EQ(2u, st.count);
-	EXPECT_EQ(0u, st.flags);
+	EXPECT_EQ(0u, st.status);
 	EXPECT_EQ(gen, st.start_generation);
 	EXPECT_EQ(gen, st.generation);
 	/* The table changes under the cursor. */
 	ASSERT_EQ(NO_ERROR, lt_add(self->proto, self->ifindex, 0, G3, JOIN));
 	ASSERT_EQ(0, mgm_enum_next(e, buf, sizeof(buf), &st));
 	EXPECT_EQ(2u, st.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_CHANGED, st.flags & MGM_ENUM_CHANGED);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_CHANGED, st.status & MGM_ENUM_STATUS_CHANGED);
 	EXPECT_EQ(gen, st.start_generation);
 	EXPECT_LT(gen, st.generation);
 	ASSERT_EQ(0, mgm_enum_next(e, buf, sizeof(buf), &st));
 	EXPECT_EQ(1u, st.count);	/* G3 sorts after 232.1.0.x */
 	EXPECT_EQ(G3, buf[0].dwGroupAddr);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, st.flags & MGM_ENUM_END);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, st.status & MGM_ENUM_STATUS_END);
 	ASSERT_EQ(0, mgm_enum_next(e, buf, sizeof(buf), &st));
 	EXPECT_EQ(0u, st.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, st.flags & MGM_ENUM_END);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, st.status & MGM_ENUM_STATUS_END);
 	EXPECT_EQ(-EINVAL, mgm_enum_next(self->proto, buf, sizeof(buf), &st));
 	EXPECT_EQ(NO_ERROR, MgmGroupEnumerationEnd(e));
 	EXPECT_EQ(-EINVAL, mgm_enum_next(e, buf, sizeof(buf), &st));
@@ -356,7 +356,7 @@ TEST_F(en, native_end_then_windows_call)
 	ASSERT_EQ(0, mgm_enum_start(ANY_SOURCE, &e, NULL));
 	ASSERT_EQ(0, mgm_enum_next(e, buf, sizeof(buf), &st));
 	EXPECT_EQ(1u, st.count);
-	EXPECT_EQ((uint32_t)MGM_ENUM_END, st.flags & MGM_ENUM_END);
+	EXPECT_EQ((uint32_t)MGM_ENUM_STATUS_END, st.status & MGM_ENUM_STATUS_END);
 	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGroupEnumerationGetNext(e, &size, (PBYTE)buf, &n));
 	EXPECT_EQ(NO_ERROR, MgmGroupEnumerationEnd(e));
 }

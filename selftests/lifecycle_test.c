@@ -77,7 +77,7 @@ static void *walk_forever(void *p)
 	for (i = 0;; i = (i + 1) % 4) {
 		if (mgm_enum_next_buf(w->fd, w->cursor[i], buf, sizeof(buf), &out))
 			continue;
-		if (out.flags & MGM_ENUM_END) {
+		if (out.status & MGM_ENUM_STATUS_END) {
 			mgm_enum_end_id(w->fd, w->cursor[i]);
 			mgm_enum_start_type(w->fd, i & 1, &w->cursor[i]);
 		}
@@ -192,7 +192,7 @@ static void *busy_walker(void *p)
 				break;
 			}
 			atomic_fetch_add(&b->calls, 1);
-		} while (!(out.flags & MGM_ENUM_END) && !atomic_load(&b->stop));
+		} while (!(out.status & MGM_ENUM_STATUS_END) && !atomic_load(&b->stop));
 		if (mgm_enum_end_id(b->fd, c))
 			atomic_fetch_add(&b->errors, 1);
 	}
@@ -401,7 +401,7 @@ TEST_F_TIMEOUT(life, netns_outlived_by_its_file, 600)
 	do {
 		ASSERT_EQ(0, mgm_enum_next_buf(fd, c, buf, sizeof(buf), &out));
 		seen += out.count;
-	} while (!(out.flags & MGM_ENUM_END));
+	} while (!(out.status & MGM_ENUM_STATUS_END));
 	EXPECT_EQ(n, seen);
 	/* And this namespace's table never saw any of it. */
 	expect_table_empty(_metadata, NULL);
@@ -545,7 +545,7 @@ static void *device_walker(void *p)
 					stable++;
 			}
 			atomic_fetch_add(&d->records, out.count);
-		} while (!(out.flags & MGM_ENUM_END));
+		} while (!(out.status & MGM_ENUM_STATUS_END));
 		mgm_enum_end_id(d->fd, c);
 		if (stable != d->stable)
 			atomic_fetch_add(&d->bad, 1);

@@ -96,6 +96,60 @@ TEST_F(limits, entries)
 			     MGM_JOIN_STATE));
 }
 
+/*
+ * max_entries limits the entries STATS counts and enumeration lists: those
+ * with join state. Forward-only memberships make no such entry (their
+ * number is bounded by max_memberships), and an entry that would become
+ * listed at the limit is refused like a new one, changing nothing.
+ */
+TEST_F(limits, entries_are_the_listed_ones)
+{
+	struct mgm_source_group *r;
+	struct mgm_stats a, b;
+	uint32_t igmp;
+	int i;
+
+	/* Forward-only (S,G)s first: they do not use up max_entries. */
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(100 + i),
+				     GROUP, MGM_FORWARD_STATE));
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(i),
+				     GROUP, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &a));
+	EXPECT_EQ(10u, a.entries);
+	EXPECT_EQ(a.max_entries, a.entries);
+	EXPECT_EQ(14u, a.memberships);
+
+	/* At the limit: no new listed entry, by any road. */
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, self->proto, self->ifindex, src(10),
+				   GROUP, MGM_JOIN_STATE));
+	/* Join state on a forward-only membership would list its entry. */
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, self->proto, self->ifindex, src(100),
+				   GROUP, MGM_JOIN_STATE));
+	/* So would a second membership with join state on it. */
+	ASSERT_EQ(0, mgm_register_proto(self->fd, MGM_PROTO_IGMP, 1, &igmp));
+	ASSERT_EQ(0, mgm_take(self->fd, igmp, self->ifindex, 0));
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, igmp, self->ifindex, src(101),
+				   GROUP, MGM_JOIN_STATE));
+	/* A forward-only (S,G) is still fine: it is not an entry (D3). */
+	EXPECT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(104),
+			     GROUP, MGM_FORWARD_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &b));
+	EXPECT_EQ(a.generation + 1, b.generation);
+	EXPECT_EQ(10u, b.entries);
+	EXPECT_EQ(15u, b.memberships);
+	ASSERT_EQ(10, mgm_enum_all(self->fd, MGM_ENUM_ALL_SOURCES, 4096, &r));
+	free(r);
+	/* Room for one after a listed entry goes. */
+	ASSERT_EQ(0, mgm_del(self->fd, self->proto, self->ifindex, src(0), GROUP,
+			     MGM_JOIN_STATE));
+	EXPECT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(100),
+			     GROUP, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &b));
+	EXPECT_EQ(10u, b.entries);
+}
+
 TEST_F(limits, memberships)
 {
 	struct mgm_stats st;

@@ -121,9 +121,9 @@ int cmd_show(int argc, char **argv, const struct mgmctl_opts *opts)
 		for (i = 0; i < st.count; i++)
 			if (show_match(&filter, &buf[i]))
 				show_record(&j, opts, &buf[i]);
-		if (st.flags & MGM_ENUM_CHANGED)
+		if (st.status & MGM_ENUM_STATUS_CHANGED)
 			changed = true;
-	} while (!(st.flags & MGM_ENUM_END));
+	} while (!(st.status & MGM_ENUM_STATUS_END));
 	if (opts->json)
 		json_close(&j, ']');
 	fflush(stdout);

@@ -13,12 +13,18 @@
  * Conventions, for every command:
  *  - Addresses and masks are IPv4, in network byte order (__be32).
  *  - Fields named @flags, @pad or "reserved" must be zero on input, else the
- *    command fails with EINVAL. Unknown flag bits are EINVAL.
+ *    command fails with EINVAL. Unknown flag bits are EINVAL. @flags fields
+ *    are input only; results come in fields of their own (@status,
+ *    @owners, ...), so a struct the kernel returned is valid input for the
+ *    next call as it is.
  *  - The size encoded in the ioctl number is the size of the caller's
  *    struct. A caller built against an older, shorter struct gets the new
  *    fields as zero; one built against a newer, longer struct may use it on
  *    an older kernel as long as the fields this kernel does not know are
- *    zero (else EINVAL). A size below the first published one is EINVAL.
+ *    zero (else EINVAL), and gets them back as zero, so that it can tell a
+ *    field this kernel does not fill. A size below the first published one
+ *    is EINVAL. Batch records (struct mgm_batch) follow the same rule
+ *    through @record_size.
  *  - Commands that change state (register, take/release, add/delete,
  *    batch) need CAP_NET_ADMIN in the user namespace owning the table's
  *    network namespace, checked against the credentials of the file's
@@ -54,7 +60,12 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-#define MGM_IOC_MAGIC		0xB8
+/*
+ * 0xD6, numbers 0x00-0x3F: free in the kernel's ioctl-number.rst of 6.1,
+ * 6.12 and 7.2, and used by no header of those kernels. Reserved for mgm in
+ * docs/uapi.md.
+ */
+#define MGM_IOC_MAGIC		0xD6
 
 /* Protocol id of IGMP, the one protocol that may co-own an interface. */
 #define MGM_PROTO_IGMP		10
@@ -68,13 +79,13 @@
 #define MGM_ENUM_ANY_SOURCE	0	/* one record per group */
 #define MGM_ENUM_ALL_SOURCES	1	/* one record per (source, group) */
 
-/* Output flags of MGM_IOC_ENUM_NEXT (struct mgm_enum_next.flags). */
-#define MGM_ENUM_END		0x1	/* no record follows the ones returned */
-#define MGM_ENUM_CHANGED	0x2	/* generation != start_generation */
+/* Status bits of MGM_IOC_ENUM_NEXT (struct mgm_enum_next.status). */
+#define MGM_ENUM_STATUS_END	0x1	/* no record follows the ones returned */
+#define MGM_ENUM_STATUS_CHANGED	0x2	/* generation != start_generation */
 
-/* Output flags of MGM_IOC_GET_OWNER (struct mgm_owner_query.flags). */
-#define MGM_OWNER_ROUTING	0x1	/* a routing protocol owns it */
-#define MGM_OWNER_IGMP		0x2	/* IGMP owns or co-owns it */
+/* Owner bits of MGM_IOC_GET_OWNER (struct mgm_owner_query.owners). */
+#define MGM_OWNED_BY_ROUTING	0x1	/* a routing protocol owns it */
+#define MGM_OWNED_BY_IGMP	0x2	/* IGMP owns or co-owns it */
 
 /* Operations of MGM_IOC_BATCH (struct mgm_batch.op). */
 #define MGM_BATCH_ADD		1
@@ -82,6 +93,8 @@
 
 /* Most records one MGM_IOC_BATCH call accepts. */
 #define MGM_BATCH_MAX		65536
+/* Largest struct mgm_batch.record_size accepted. */
+#define MGM_BATCH_RECORD_MAX	4096
 
 /**
  * struct mgm_register - register a routing protocol (MGM_IOC_REGISTER)
@@ -140,9 +153,8 @@ struct mgm_interface {
  * @protocol_id:	out: the routing protocol owning it, or IGMP when
  *			IGMP owns it alone
  * @component_id:	out: that protocol's component id
- * @flags:		in: must be zero; out: MGM_OWNER_ROUTING and/or
- *			MGM_OWNER_IGMP
- * @pad:		must be zero
+ * @flags:		must be zero
+ * @owners:		out: MGM_OWNED_BY_ROUTING and/or MGM_OWNED_BY_IGMP
  *
  * ENOENT when nobody owns the interface.
  */
@@ -152,7 +164,7 @@ struct mgm_owner_query {
 	__u32	protocol_id;
 	__u32	component_id;
 	__u32	flags;
-	__u32	pad;
+	__u32	owners;
 };
 
 /**
@@ -192,8 +204,11 @@ struct mgm_membership {
  * struct mgm_batch - add or delete many memberships in one call (MGM_IOC_BATCH)
  * @records:		user pointer to @count struct mgm_membership records
  * @count:		number of records, at most MGM_BATCH_MAX
- * @record_size:	sizeof(struct mgm_membership) as the caller knows it
- *			(32 in this version); other values are EINVAL
+ * @record_size:	sizeof(struct mgm_membership) as the caller knows it:
+ *			at least 32 (this version's size) and at most
+ *			MGM_BATCH_RECORD_MAX, else EINVAL. Bytes of a record
+ *			past the 32 this version knows must be zero, else that
+ *			record fails with EINVAL
  * @op:			MGM_BATCH_ADD or MGM_BATCH_DELETE
  * @flags:		must be zero
  * @done:		out: number of records applied, in order
@@ -250,25 +265,27 @@ struct mgm_source_group {
 /**
  * struct mgm_enum_next - read the next records of a cursor (MGM_IOC_ENUM_NEXT)
  * @cursor:		cursor id
- * @flags:		in: must be zero; out: MGM_ENUM_END, MGM_ENUM_CHANGED
+ * @flags:		must be zero
  * @buffer:		user pointer to the record buffer
  * @buffer_size:	in: size of @buffer in bytes; out, with ERANGE: the
  *			size one record needs
  * @count:		out: number of records written to @buffer
  * @start_generation:	out: the table's generation when the cursor started
  * @generation:		out: the table's generation now
+ * @status:		out: MGM_ENUM_STATUS_END, MGM_ENUM_STATUS_CHANGED
+ * @pad:		must be zero
  *
  * Writes as many struct mgm_source_group records as fit, in ascending
  * (group, source) order, compared as host-order numbers. ALL_SOURCES gives
  * one record per entry; ANY_SOURCE one per group, {0, 0, group, mask}.
- * MGM_ENUM_END comes with the last records; later calls return no record
- * and MGM_ENUM_END again.
+ * MGM_ENUM_STATUS_END comes with the last records; later calls return no
+ * record and MGM_ENUM_STATUS_END again.
  *
  * Guarantee: every entry present from the start of the cursor to its end is
  * returned exactly once; no record is returned twice; entries added or
- * removed meanwhile may or may not appear. MGM_ENUM_CHANGED tells that the
- * table changed since the start, so a caller wanting a consistent snapshot
- * can start again.
+ * removed meanwhile may or may not appear. MGM_ENUM_STATUS_CHANGED tells
+ * that the table changed since the start, so a caller wanting a consistent
+ * snapshot can start again.
  *
  * If @buffer_size is below one record, fails with ERANGE and writes the
  * needed size to @buffer_size. On any error the cursor does not move.
@@ -282,6 +299,8 @@ struct mgm_enum_next {
 	__u32	count;
 	__u64	start_generation;
 	__u64	generation;
+	__u32	status;
+	__u32	pad;
 };
 
 /**
