@@ -12,7 +12,8 @@
  * whole, interleaved, and keeps the best of several repetitions; the
  * smallest size's mgm table, kept in a namespace of its own, is read again
  * alongside each larger one. At --writer-n it also measures writers under a
- * reader; at every N the kernel memory mgm's entries cost. Prints one
+ * reader; at every N the kernel memory mgm's entries cost; at the largest N
+ * what deleting a network device costs (rtnl held). Prints one
  * "bench:" line per measurement, then the ratios against issue 7's targets
  * and markdown tables.
  */
@@ -252,6 +253,9 @@ static void bench_size(const struct opts *o, unsigned long n, int if0,
 	close(map);
 	if (n == o->writer_n)
 		bench_writers_under_reader(&a, n, o->round_ns);
+	/* At the largest size: a tenth of it (at most 100,000) on one device. */
+	if (n == o->sizes[o->nsizes - 1])
+		bench_netdev_removal(n, n / 10 < 100000 ? n / 10 : 100000);
 	mgmb_close(&a);
 
 	bench_writes(n, if0, if1, n <= o->peer_max);

@@ -87,6 +87,12 @@ uint64_t floor_read(int fd, unsigned long n, unsigned long *calls);
  * @ipmr, MRT_ADD_MFC, all adding the same @n (S,G) in interleaved chunks.
  */
 void bench_writes(unsigned long n, int ifindex0, int ifindex1, bool ipmr);
+/*
+ * netdev.c: the time deleting a device takes (rtnl held) with a table of
+ * @n entries, for a device with no ownership, with one and no membership,
+ * and with @k memberships spread over the table.
+ */
+void bench_netdev_removal(unsigned long n, unsigned long k);
 
 /*
  * concurrent.c - add/delete rate of @t's protocol, one per call, alone,

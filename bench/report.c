@@ -35,6 +35,9 @@ static const struct row rows[] = {
 	{ "writer_alone", "mgm add/delete, alone", "ops/s" },
 	{ "writer_with_reader", "mgm add/delete, reader enumerating", "ops/s" },
 	{ "writer_with_control", "mgm add/delete, other vCPU busy (pread)", "ops/s" },
+	{ "netdev_del_unowned", "delete a device nobody owns (rtnl held)", "ms" },
+	{ "netdev_del_owned", "delete an owned device, no membership", "ms" },
+	{ "netdev_del_members", "delete a device with n/10 (≤ 100K) memberships", "ms" },
 	{ "memory_meminfo_slab", "kernel memory: /proc/meminfo Slab growth", "bytes/entry" },
 	{ "memory_memcg_kernel", "of which charged to the caller's memcg", "bytes/entry" },
 };
