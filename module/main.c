@@ -12,6 +12,7 @@
  * not know, and get those fields back as zero.
  */
 #include <linux/capability.h>
+#include <linux/memcontrol.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -41,6 +42,10 @@ MODULE_PARM_DESC(max_interfaces, "interface ownerships per network namespace (de
 unsigned int mgm_max_cursors = 64;
 module_param_named(max_cursors, mgm_max_cursors, uint, 0444);
 MODULE_PARM_DESC(max_cursors, "enumeration cursors per open file (default 64)");
+
+/* mgm_max_events is defined in events.c; at least 1 (mgm_init()). */
+module_param_named(max_events, mgm_max_events, uint, 0444);
+MODULE_PARM_DESC(max_events, "events queued per subscribed file before they are counted as lost (default 4096)");
 
 static int mgm_stats(struct mgm_file *mf, struct mgm_stats *arg)
 {
@@ -103,6 +108,7 @@ MGM_HANDLER(MGM_IOC_ENUM_START, mgm_enum_start, struct mgm_enum_start)
 MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
 MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
 MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
+MGM_HANDLER(MGM_IOC_SUBSCRIBE, mgm_subscribe, struct mgm_subscribe)
 
 #define MGM_UNDO(_fn, _type)						\
 	static void _fn##_ioctl(struct mgm_file *mf, void *arg)		\
@@ -140,6 +146,7 @@ static const struct mgm_ioctl_desc mgm_ioctls[] = {
 	MGM_IOCTL_UNDO(ENUM_NEXT, mgm_enum_next, MGM_IOCTL_OUT_ON_ERROR),
 	MGM_IOCTL(ENUM_END, mgm_enum_end, 0),
 	MGM_IOCTL(STATS, mgm_stats, 0),
+	MGM_IOCTL(SUBSCRIBE, mgm_subscribe, 0),
 };
 
 /* Large enough for every argument struct; checked in mgm_check_abi(). */
@@ -225,6 +232,9 @@ static int mgm_open(struct inode *inode, struct file *file)
 	/* The table served is the opener's namespace's (SPEC D12). */
 	mf->net = get_net(current->nsproxy->net_ns);
 	mf->mn = mgm_net(mf->net);
+	/* Its event queue, if it ever has one, is charged to the opener. */
+	mf->memcg = get_mem_cgroup_from_mm(current->mm);
+	INIT_LIST_HEAD(&mf->table_node);
 	xa_init_flags(&mf->protos, XA_FLAGS_ALLOC1);
 	xa_init_flags(&mf->cursors, XA_FLAGS_ALLOC1);
 	file->private_data = mf;
@@ -236,16 +246,33 @@ static int mgm_release(struct inode *inode, struct file *file)
 	struct mgm_file *mf = file->private_data;
 
 	mgm_cursors_release(mf);
+	mgm_evq_unlink(mf);
 	mgm_file_teardown(mf);
+	mgm_evq_free(mf);
+	mem_cgroup_put(mf->memcg);
 	put_net(mf->net);
 	kfree(mf);
 	return 0;
+}
+
+static ssize_t mgm_read(struct file *file, char __user *buf, size_t len,
+			loff_t *ppos)
+{
+	return mgm_evq_read(file->private_data, buf, len,
+			    file->f_flags & O_NONBLOCK);
+}
+
+static __poll_t mgm_poll(struct file *file, struct poll_table_struct *pt)
+{
+	return mgm_evq_poll(file->private_data, file, pt);
 }
 
 static const struct file_operations mgm_fops = {
 	.owner = THIS_MODULE,
 	.open = mgm_open,
 	.release = mgm_release,
+	.read = mgm_read,
+	.poll = mgm_poll,
 	.unlocked_ioctl = mgm_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -354,6 +381,33 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_stats, max_batch, 64);
 	MGM_CHECK_OFFSET(struct mgm_stats, pad, 68);
 
+	MGM_CHECK_SIZE(struct mgm_subscribe, 24);
+	MGM_CHECK_OFFSET(struct mgm_subscribe, events, 0);
+	MGM_CHECK_OFFSET(struct mgm_subscribe, flags, 4);
+	MGM_CHECK_OFFSET(struct mgm_subscribe, queue_size, 8);
+	MGM_CHECK_OFFSET(struct mgm_subscribe, pad, 12);
+	MGM_CHECK_OFFSET(struct mgm_subscribe, generation, 16);
+
+	MGM_CHECK_SIZE(struct mgm_event, 80);
+	MGM_CHECK_OFFSET(struct mgm_event, seq, 0);
+	MGM_CHECK_OFFSET(struct mgm_event, generation, 8);
+	MGM_CHECK_OFFSET(struct mgm_event, type, 16);
+	MGM_CHECK_OFFSET(struct mgm_event, handle, 20);
+	MGM_CHECK_OFFSET(struct mgm_event, source, 24);
+	MGM_CHECK_OFFSET(struct mgm_event, source_mask, 28);
+	MGM_CHECK_OFFSET(struct mgm_event, group, 32);
+	MGM_CHECK_OFFSET(struct mgm_event, group_mask, 36);
+	MGM_CHECK_OFFSET(struct mgm_event, ifindex, 40);
+	MGM_CHECK_OFFSET(struct mgm_event, nexthop, 44);
+	MGM_CHECK_OFFSET(struct mgm_event, flags, 48);
+	MGM_CHECK_OFFSET(struct mgm_event, protocol_id, 52);
+	MGM_CHECK_OFFSET(struct mgm_event, component_id, 56);
+	MGM_CHECK_OFFSET(struct mgm_event, member_flags, 60);
+	MGM_CHECK_OFFSET(struct mgm_event, lost, 64);
+	MGM_CHECK_OFFSET(struct mgm_event, reserved, 72);
+	/* A queued event costs at most 64 bytes of kernel memory. */
+	BUILD_BUG_ON(sizeof(struct mgm_evslot) > 64);
+
 	/* Every argument fits the dispatcher's on-stack copy. */
 	BUILD_BUG_ON(sizeof(struct mgm_stats) > MGM_IOCTL_ARG_MAX);
 	BUILD_BUG_ON(sizeof(struct mgm_enum_next) > MGM_IOCTL_ARG_MAX);
@@ -364,6 +418,8 @@ static int __init mgm_init(void)
 	int err;
 
 	mgm_check_abi();
+	if (!mgm_max_events)
+		return -EINVAL;
 	err = mgm_table_init();
 	if (err)
 		return err;

@@ -16,6 +16,7 @@
  *   struct mgm_entry   one (S,G) entry of the table; holds its memberships.
  *   struct mgm_member  one membership: (ownership, flags) on an entry.
  *   struct mgm_cursor  one enumeration cursor, owned by one file.
+ *   struct mgm_evq     a file's event queue (events.c), once it subscribed.
  *
  * Locking:
  *   mgm_net.lock (mutex) is taken by every writer of the namespace: it
@@ -25,7 +26,9 @@
  *   rcu_read_lock(), and entries, memberships, ownerships and protocols are
  *   freed only after an RCU grace period. Lock order: rtnl_mutex (netdevice
  *   notifier) -> mgm_net.lock -> mgm_cursor.lock is never nested the other
- *   way; cursors never take mgm_net.lock at all.
+ *   way; cursors never take mgm_net.lock at all. Event queues (events.c):
+ *   mgm_net.lock -> mgm_evq.lock (a spinlock); a queue's readers take only
+ *   the queue's own locks.
  */
 #ifndef MGM_INTERNAL_H
 #define MGM_INTERNAL_H
@@ -47,6 +50,7 @@ extern unsigned int mgm_max_memberships;
 extern unsigned int mgm_max_protocols;
 extern unsigned int mgm_max_interfaces;
 extern unsigned int mgm_max_cursors;
+extern unsigned int mgm_max_events;
 
 #define MGM_OWN_HASH_BITS	8
 
@@ -71,6 +75,10 @@ struct mgm_net {
 	unsigned long memberships;
 	unsigned int protocols_count;
 	unsigned int owns_count;
+	/* Events (alerts.c): numbered in the order of the changes. */
+	u64 event_seq;
+	unsigned int alert_subscribers;	/* files with MGM_SUBSCRIBE_ALERTS */
+	struct list_head table_subscribers; /* mgm_file.table_node */
 };
 
 /* Add @delta to a counter of struct mgm_net, under its lock. */
@@ -79,9 +87,17 @@ struct mgm_net {
 		WRITE_ONCE(*__mgm_c, *__mgm_c + (delta));		\
 	} while (0)
 
+struct file;
+struct mgm_evq;
+struct mem_cgroup;
+struct poll_table_struct;
+
 struct mgm_file {
 	struct mgm_net *mn;
 	struct net *net;
+	struct mem_cgroup *memcg;	/* the opener's: charged for the queue */
+	struct mgm_evq *evq;		/* events.c; set once, on subscribe */
+	struct list_head table_node;	/* in mgm_net.table_subscribers */
 	struct xarray protos;		/* handle -> mgm_proto; under mn->lock */
 	struct xarray cursors;		/* id -> mgm_cursor */
 	atomic_t cursors_count;
@@ -97,6 +113,7 @@ struct mgm_proto {
 	u32 component_id;
 	u32 callback_flags;
 	u32 handle;
+	bool gone;			/* its file is being closed: tell nothing */
 	struct rcu_head rcu;
 };
 
@@ -142,7 +159,35 @@ struct mgm_entry {
 	struct mgm_member first;
 };
 
-/* key.c-free helpers: key encoding and validation, see key.h. */
+/*
+ * An event as a queue holds it (events.c); read() turns it into a struct
+ * mgm_event. @key is the (S,G) key.
+ */
+struct mgm_evslot {
+	u64 seq;
+	u64 generation;
+	u64 key;
+	u32 handle;
+	u32 ifindex;
+	__be32 nexthop;
+	u32 protocol_id;
+	u32 component_id;
+	u16 type;
+	u8 flags;
+	u8 member_flags;
+};
+
+static inline bool mgm_proto_is_igmp(const struct mgm_proto *p)
+{
+	return p->protocol_id == MGM_PROTO_IGMP;
+}
+
+static inline struct mgm_entry *mgm_member_entry(struct mgm_member *m)
+{
+	if (m->embedded)
+		return container_of(m, struct mgm_entry, first);
+	return container_of(m, struct mgm_member_ext, m)->entry;
+}
 
 /* netns.c */
 int mgm_netns_init(void);
@@ -158,7 +203,8 @@ void mgm_table_destroy(struct mgm_net *mn);
 int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags);
 int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
 		      u32 flags);
-void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own);
+void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own,
+		     const struct mgm_proto *cause);
 
 /* proto.c */
 int mgm_register(struct mgm_file *mf, struct mgm_register *arg);
@@ -172,6 +218,28 @@ int mgm_delete_membership(struct mgm_file *mf, struct mgm_membership *arg);
 int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg);
 void mgm_file_teardown(struct mgm_file *mf);
 void mgm_netdev_gone(struct mgm_net *mn, int ifindex);
+void mgm_owners(struct mgm_net *mn, u32 ifindex, __be32 nexthop,
+		struct mgm_own **routing, struct mgm_own **igmp);
+
+/* events.c */
+int mgm_subscribe(struct mgm_file *mf, struct mgm_subscribe *arg);
+bool mgm_evq_wants(const struct mgm_file *mf, u32 events);
+void mgm_evq_push(struct mgm_file *mf, const struct mgm_evslot *ev);
+ssize_t mgm_evq_read(struct mgm_file *mf, char __user *buf, size_t len,
+		     bool nonblock);
+__poll_t mgm_evq_poll(struct mgm_file *mf, struct file *file,
+		      struct poll_table_struct *pt);
+void mgm_evq_unlink(struct mgm_file *mf);
+void mgm_evq_free(struct mgm_file *mf);
+
+/* alerts.c */
+void mgm_alert_member(struct mgm_net *mn, struct mgm_entry *e,
+		      struct mgm_member *m, u32 old, u32 new,
+		      const struct mgm_proto *cause);
+void mgm_alert_igmp_disable(struct mgm_net *mn, struct mgm_own *igmp,
+			    const struct mgm_proto *taker);
+void mgm_alert_igmp_enable(struct mgm_net *mn, struct mgm_own *igmp,
+			   struct mgm_proto *taker, bool taking);
 
 /* cursor.c */
 int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg);

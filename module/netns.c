@@ -36,6 +36,7 @@ static int __net_init mgm_net_init(struct net *net)
 	mutex_init(&mn->lock);
 	mgm_table_setup(mn);
 	INIT_LIST_HEAD(&mn->protocols);
+	INIT_LIST_HEAD(&mn->table_subscribers);
 	hash_init(mn->owns);
 
 	err = mgm_proc_init_net(mn);

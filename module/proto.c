@@ -27,11 +27,6 @@ static u32 mgm_own_hash(u32 ifindex, __be32 nexthop)
 	return jhash_2words(ifindex, (__force u32)nexthop, 0);
 }
 
-static bool mgm_proto_is_igmp(const struct mgm_proto *p)
-{
-	return p->protocol_id == MGM_PROTO_IGMP;
-}
-
 static struct mgm_proto *mgm_proto_lookup(struct mgm_file *mf, u32 handle)
 {
 	lockdep_assert_held(&mf->mn->lock);
@@ -51,10 +46,41 @@ static struct mgm_own *mgm_own_lookup(struct mgm_net *mn, struct mgm_proto *p,
 	return NULL;
 }
 
-/* Remove everything made through @own, then @own itself (SPEC D4, D10). */
-static void mgm_own_drop(struct mgm_net *mn, struct mgm_own *own)
+/**
+ * mgm_owners - the ownerships of an interface
+ * @mn:		the namespace, locked
+ * @ifindex:	the interface
+ * @nexthop:	its next hop
+ * @routing:	out: the routing protocol's ownership, or NULL
+ * @igmp:	out: IGMP's, or NULL
+ */
+void mgm_owners(struct mgm_net *mn, u32 ifindex, __be32 nexthop,
+		struct mgm_own **routing, struct mgm_own **igmp)
 {
-	mgm_table_purge(mn, own);
+	struct mgm_own *own;
+
+	lockdep_assert_held(&mn->lock);
+	*routing = NULL;
+	*igmp = NULL;
+	hash_for_each_possible(mn->owns, own, hash_node,
+			       mgm_own_hash(ifindex, nexthop)) {
+		if (own->ifindex != ifindex || own->nexthop != nexthop)
+			continue;
+		if (mgm_proto_is_igmp(own->proto))
+			*igmp = own;
+		else
+			*routing = own;
+	}
+}
+
+/*
+ * Remove everything made through @own, then @own itself (D4, D10);
+ * @cause: the protocol whose call does it, or NULL.
+ */
+static void mgm_own_drop(struct mgm_net *mn, struct mgm_own *own,
+			 const struct mgm_proto *cause)
+{
+	mgm_table_purge(mn, own, cause);
 	WARN_ON_ONCE(!list_empty(&own->members));
 	hash_del(&own->hash_node);
 	list_del(&own->proto_node);
@@ -147,7 +173,7 @@ void mgm_register_undo(struct mgm_file *mf, struct mgm_register *arg)
 int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
 {
 	struct mgm_net *mn = mf->mn;
-	struct mgm_own *own, *o;
+	struct mgm_own *own, *o, *igmp = NULL;
 	struct mgm_proto *p;
 	bool present;
 	int err = 0;
@@ -187,11 +213,16 @@ int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
 			err = -EEXIST;
 			goto unlock;
 		}
+		if (!mgm_proto_is_igmp(p))
+			igmp = o;	/* a routing protocol joins IGMP */
 	}
 	if (mn->owns_count >= mgm_max_interfaces) {
 		err = -ENOSPC;
 		goto unlock;
 	}
+	/* A routing protocol takes an interface of IGMP's (D15). */
+	if (igmp)
+		mgm_alert_igmp_disable(mn, igmp, p);
 	own->proto = p;
 	own->ifindex = arg->ifindex;
 	own->nexthop = arg->nexthop;
@@ -200,6 +231,8 @@ int mgm_take_interface(struct mgm_file *mf, struct mgm_interface *arg)
 		 mgm_own_hash(own->ifindex, own->nexthop));
 	list_add_tail(&own->proto_node, &p->owns);
 	mgm_count(mn->owns_count, 1);
+	if (igmp)
+		mgm_alert_igmp_enable(mn, igmp, p, true);
 	own = NULL;
 unlock:
 	mutex_unlock(&mn->lock);
@@ -209,8 +242,8 @@ unlock:
 
 int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
 {
+	struct mgm_own *own = NULL, *routing, *igmp = NULL;
 	struct mgm_net *mn = mf->mn;
-	struct mgm_own *own = NULL;
 	struct mgm_proto *p;
 	int err = 0;
 
@@ -220,32 +253,33 @@ int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
 	p = mgm_proto_lookup(mf, arg->handle);
 	if (p)
 		own = mgm_own_lookup(mn, p, arg->ifindex, arg->nexthop);
-	if (!own)
+	if (!own) {
 		err = -EINVAL;
-	else
-		mgm_own_drop(mn, own);
+		goto unlock;
+	}
+	/* A routing protocol gives an interface back to IGMP (D15). */
+	if (!mgm_proto_is_igmp(p))
+		mgm_owners(mn, own->ifindex, own->nexthop, &routing, &igmp);
+	if (igmp)
+		mgm_alert_igmp_disable(mn, igmp, p);
+	mgm_own_drop(mn, own, p);
+	if (igmp)
+		mgm_alert_igmp_enable(mn, igmp, p, false);
+unlock:
 	mutex_unlock(&mn->lock);
 	return err;
 }
 
 int mgm_get_owner(struct mgm_file *mf, struct mgm_owner_query *arg)
 {
-	struct mgm_own *own, *routing = NULL, *igmp = NULL;
+	struct mgm_own *own, *routing, *igmp;
 	struct mgm_net *mn = mf->mn;
 	int err = 0;
 
 	if (arg->flags)
 		return -EINVAL;
 	mutex_lock(&mn->lock);
-	hash_for_each_possible(mn->owns, own, hash_node,
-			       mgm_own_hash(arg->ifindex, arg->nexthop)) {
-		if (own->ifindex != arg->ifindex || own->nexthop != arg->nexthop)
-			continue;
-		if (mgm_proto_is_igmp(own->proto))
-			igmp = own;
-		else
-			routing = own;
-	}
+	mgm_owners(mn, arg->ifindex, arg->nexthop, &routing, &igmp);
 	own = routing ?: igmp;
 	if (!own) {
 		err = -ENOENT;
@@ -408,9 +442,12 @@ void mgm_file_teardown(struct mgm_file *mf)
 	struct mgm_proto *p;
 
 	mutex_lock(&mn->lock);
+	/* Its protocols do not remain: nothing is told to them (D15). */
+	xa_for_each(&mf->protos, handle, p)
+		p->gone = true;
 	xa_for_each(&mf->protos, handle, p) {
 		list_for_each_entry_safe(own, tmp, &p->owns, proto_node)
-			mgm_own_drop(mn, own);
+			mgm_own_drop(mn, own, NULL);
 		mgm_proto_drop(mf, p);
 	}
 	mutex_unlock(&mn->lock);
@@ -431,6 +468,6 @@ void mgm_netdev_gone(struct mgm_net *mn, int ifindex)
 	mutex_lock(&mn->lock);
 	hash_for_each_safe(mn->owns, bkt, tmp, own, hash_node)
 		if (own->ifindex == ifindex)
-			mgm_own_drop(mn, own);
+			mgm_own_drop(mn, own, NULL);
 	mutex_unlock(&mn->lock);
 }

@@ -81,13 +81,6 @@ static void mgm_member_free_rcu(struct rcu_head *head)
 			container_of(head, struct mgm_member_ext, rcu));
 }
 
-static struct mgm_entry *mgm_member_entry(struct mgm_member *m)
-{
-	if (m->embedded)
-		return container_of(m, struct mgm_entry, first);
-	return container_of(m, struct mgm_member_ext, m)->entry;
-}
-
 static struct mgm_member *mgm_entry_find(struct mgm_entry *e,
 					 struct mgm_own *own)
 {
@@ -173,6 +166,7 @@ static int mgm_entry_create(struct mgm_net *mn, struct mgm_own *own,
 	mgm_count(mn->entries, joins);
 	mgm_count(mn->memberships, 1);
 	mgm_bump_generation(mn);
+	mgm_alert_member(mn, e, &e->first, 0, flags, own->proto);
 	return 0;
 }
 
@@ -181,7 +175,7 @@ static int mgm_member_set_flags(struct mgm_net *mn, struct mgm_entry *e,
 				struct mgm_member *m,
 				struct mgm_index_pos *pos, u32 flags)
 {
-	u32 joins = e->joins;
+	u32 joins = e->joins, old = m->flags;
 	int err;
 
 	if (flags == m->flags)
@@ -196,12 +190,17 @@ static int mgm_member_set_flags(struct mgm_net *mn, struct mgm_entry *e,
 	mgm_entry_set_joins(mn, e, pos, joins);
 	WRITE_ONCE(m->flags, flags);
 	mgm_bump_generation(mn);
+	mgm_alert_member(mn, e, m, old, flags, m->own->proto);
 	return 0;
 }
 
-/* Remove membership @m of the entry at @pos, and the entry with its last one. */
+/*
+ * Remove membership @m of the entry at @pos, and the entry with its last
+ * one; @cause made the change (NULL: nobody's call did).
+ */
 static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
-			      struct mgm_member *m, struct mgm_index_pos *pos)
+			      struct mgm_member *m, struct mgm_index_pos *pos,
+			      const struct mgm_proto *cause)
 {
 	bool last = e->members.first == &m->node && !m->node.next;
 
@@ -210,6 +209,7 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
 		mgm_count(mn->objects, -1);
 		if (e->joins)
 			mgm_count(mn->entries, -1);
+		e->joins = 0;
 	} else {
 		mgm_entry_set_joins(mn, e, pos, e->joins -
 				    (m->flags & MGM_JOIN_STATE ? 1 : 0));
@@ -217,12 +217,14 @@ static void mgm_member_remove(struct mgm_net *mn, struct mgm_entry *e,
 	hlist_del_rcu(&m->node);
 	list_del(&m->own_node);
 	mgm_count(mn->memberships, -1);
+	mgm_bump_generation(mn);
+	/* Before the frees: from there on a grace period may end. */
+	mgm_alert_member(mn, e, m, m->flags, 0, cause);
 	if (!m->embedded)	/* the first goes with the entry */
 		call_rcu(&container_of(m, struct mgm_member_ext, m)->rcu,
 			 mgm_member_free_rcu);
 	if (last)
 		call_rcu(&e->rcu, mgm_entry_free_rcu);
-	mgm_bump_generation(mn);
 }
 
 /**
@@ -268,6 +270,7 @@ int mgm_member_add(struct mgm_net *mn, struct mgm_own *own, u64 key, u32 flags)
 	mgm_entry_set_joins(mn, e, &pos, e->joins + joins);
 	mgm_member_link(mn, e, &ext->m, own, flags);
 	mgm_bump_generation(mn);
+	mgm_alert_member(mn, e, &ext->m, 0, flags, own->proto);
 	return 0;
 }
 
@@ -303,7 +306,7 @@ int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
 	if (m->flags & ~flags)	/* clearing state never reaches a limit */
 		mgm_member_set_flags(mn, e, m, &pos, m->flags & ~flags);
 	else
-		mgm_member_remove(mn, e, m, &pos);
+		mgm_member_remove(mn, e, m, &pos, own->proto);
 	return 0;
 }
 
@@ -312,11 +315,15 @@ int mgm_member_delete(struct mgm_net *mn, struct mgm_own *own, u64 key,
  * @mn:		the namespace's table, locked
  * @own:	the ownership, being released (its interface released, its
  *		device gone, or its file closed)
+ * @cause:	the protocol whose call releases it, or NULL
  *
+ * The removals are told (alerts.c) like deletes, to the protocols that
+ * remain.
  * Costs what @own holds: each membership is found through @own's list and
  * its entry through one lookup of the entry's key. It cannot fail.
  */
-void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own)
+void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own,
+		     const struct mgm_proto *cause)
 {
 	struct mgm_index_pos pos;
 	struct mgm_member *m, *tmp;
@@ -328,7 +335,7 @@ void mgm_table_purge(struct mgm_net *mn, struct mgm_own *own)
 		e = mgm_member_entry(m);
 		if (WARN_ON_ONCE(!mgm_index_lookup(&mn->table, e->key, &pos)))
 			break;	/* the entry is not where its key says: a bug */
-		mgm_member_remove(mn, e, m, &pos);
+		mgm_member_remove(mn, e, m, &pos, cause);
 		if (++steps % 256 == 0)
 			cond_resched();
 	}

@@ -4,7 +4,7 @@
 # which reach the module through its compat_ioctl path.
 
 SELFTEST_NAMES := $(notdir $(basename $(wildcard selftests/*_test.c)))
-SELFTESTS_32 := $(filter abi_test table_test enum_test,$(SELFTEST_NAMES))
+SELFTESTS_32 := $(filter abi_test table_test enum_test events_test,$(SELFTEST_NAMES))
 SELFTEST_BINS := $(addprefix $(B)/selftests/,$(SELFTEST_NAMES) \
 	$(addsuffix _32,$(SELFTESTS_32)))
 SELFTEST_DEPS := selftests/helpers.h selftests/helpers.c uapi/linux/mgm.h \

@@ -346,6 +346,119 @@ struct mgm_stats {
 	__u32	pad;
 };
 
+/*
+ * Events (docs/contract.md, D14-D17). A file that subscribes
+ * (MGM_IOC_SUBSCRIBE) gets a queue; read() on the file returns whole
+ * struct mgm_event records from it, oldest first, and poll() reports
+ * EPOLLIN while one is waiting (or an overflow is to be told). With
+ * MGM_SUBSCRIBE_ALERTS the file receives the callbacks of the Windows MGM
+ * meant for the protocols it registered: who is told what is decided by the
+ * module (the rules are in docs/contract.md, D15). With MGM_SUBSCRIBE_TABLE
+ * it receives one MGM_EVENT_TABLE record for every membership that
+ * changes in the namespace, whoever changed it.
+ */
+#define MGM_SUBSCRIBE_ALERTS	0x1	/* callbacks for this file's protocols */
+#define MGM_SUBSCRIBE_TABLE	0x2	/* every membership change */
+
+/* Event types (struct mgm_event.type). */
+#define MGM_EVENT_JOIN_ALERT	1	/* new receivers of (S,G) */
+#define MGM_EVENT_PRUNE_ALERT	2	/* receivers of (S,G) gone */
+#define MGM_EVENT_LOCAL_JOIN	3	/* IGMP joined on an interface you own */
+#define MGM_EVENT_LOCAL_LEAVE	4	/* IGMP left on an interface you own */
+#define MGM_EVENT_DISABLE_IGMP	5	/* a routing protocol takes/releases it */
+#define MGM_EVENT_ENABLE_IGMP	6	/* ... and is done: re-add memberships */
+#define MGM_EVENT_TABLE		7	/* a membership changed (TABLE) */
+#define MGM_EVENT_OVERFLOW	8	/* events were lost: see @lost */
+
+/* Event flags (struct mgm_event.flags). */
+#define MGM_EVENT_MEMBER	0x1	/* JOIN: bMemberUpdate; PRUNE: bMemberDelete */
+#define MGM_EVENT_NEW		0x2	/* TABLE: the membership was created */
+#define MGM_EVENT_GONE		0x4	/* TABLE: the membership went away */
+
+/**
+ * struct mgm_subscribe - choose the events this file receives
+ *	(MGM_IOC_SUBSCRIBE)
+ * @events:	MGM_SUBSCRIBE_ALERTS and/or MGM_SUBSCRIBE_TABLE, replacing
+ *		what the file subscribed before; 0 unsubscribes (the queue
+ *		and what it holds are dropped). Other bits are EINVAL.
+ * @flags:	must be zero
+ * @queue_size:	out: records the file's queue holds (module parameter
+ *		max_events); more are counted as lost
+ * @pad:	must be zero
+ * @generation:	out: the table's generation when the subscription took
+ *		effect. Every later change comes as an event whose
+ *		@generation is larger, so "subscribe, enumerate, then apply
+ *		the events whose generation is above the enumeration's start
+ *		generation" gives a consistent live view.
+ *
+ * The queue is allocated on the first subscription (ENOMEM if it cannot
+ * be) and charged to the memory cgroup of the file's opener. Needs only an
+ * open file: alerts are for the file's own protocols, and the table can be
+ * read by any opener anyway.
+ */
+struct mgm_subscribe {
+	__u32	events;
+	__u32	flags;
+	__u32	queue_size;
+	__u32	pad;
+	__u64	generation;
+};
+
+/**
+ * struct mgm_event - one event, as read() returns it
+ * @seq:		sequence number: increases by one with every event the
+ *			namespace generates for any file, in the order of the
+ *			changes, so gaps show events meant for other files
+ * @generation:		the table's generation once the change that caused
+ *			the event was applied
+ * @type:		MGM_EVENT_*
+ * @handle:		alerts: the protocol (its handle on this file) the
+ *			event is for; 0 for TABLE and OVERFLOW
+ * @source:		(S,G) concerned, as in struct mgm_membership; zero
+ *			for DISABLE_IGMP, ENABLE_IGMP and OVERFLOW
+ * @source_mask:	its mask
+ * @group:		its group
+ * @group_mask:		its mask
+ * @ifindex:		the interface: PRUNE_ALERT (the interface of the
+ *			membership whose removal caused it), LOCAL_JOIN,
+ *			LOCAL_LEAVE, DISABLE_IGMP, ENABLE_IGMP, TABLE; 0 for
+ *			JOIN_ALERT
+ * @nexthop:		the interface's next hop
+ * @flags:		MGM_EVENT_MEMBER, MGM_EVENT_NEW, MGM_EVENT_GONE
+ * @protocol_id:	the protocol whose change caused the event (TABLE:
+ *			the membership's protocol); 0 when none did (a device
+ *			went away)
+ * @component_id:	its component id
+ * @member_flags:	TABLE: the membership's flags after the change (0 once
+ *			it is gone)
+ * @lost:		OVERFLOW: how many events for this file were counted
+ *			and not queued since the last OVERFLOW record (its
+ *			@seq is that of the last one lost); 0 otherwise
+ * @reserved:		zero
+ *
+ * read() takes as many whole records as fit in its buffer (EINVAL if not
+ * even one does), and blocks while the queue is empty unless the file is
+ * O_NONBLOCK (EAGAIN). On a file that is not subscribed it is EINVAL.
+ */
+struct mgm_event {
+	__u64	seq;
+	__u64	generation;
+	__u32	type;
+	__u32	handle;
+	__be32	source;
+	__be32	source_mask;
+	__be32	group;
+	__be32	group_mask;
+	__u32	ifindex;
+	__be32	nexthop;
+	__u32	flags;
+	__u32	protocol_id;
+	__u32	component_id;
+	__u32	member_flags;
+	__u64	lost;
+	__u32	reserved[2];
+};
+
 #define MGM_IOC_REGISTER		_IOWR(MGM_IOC_MAGIC, 0x01, struct mgm_register)
 #define MGM_IOC_DEREGISTER		_IOW(MGM_IOC_MAGIC, 0x02, struct mgm_deregister)
 #define MGM_IOC_TAKE_INTERFACE		_IOW(MGM_IOC_MAGIC, 0x03, struct mgm_interface)
@@ -358,5 +471,7 @@ struct mgm_stats {
 #define MGM_IOC_ENUM_NEXT		_IOWR(MGM_IOC_MAGIC, 0x0A, struct mgm_enum_next)
 #define MGM_IOC_ENUM_END		_IOW(MGM_IOC_MAGIC, 0x0B, struct mgm_enum_end)
 #define MGM_IOC_STATS			_IOR(MGM_IOC_MAGIC, 0x0C, struct mgm_stats)
+/* 0x20-0x2F: events. */
+#define MGM_IOC_SUBSCRIBE		_IOWR(MGM_IOC_MAGIC, 0x20, struct mgm_subscribe)
 
 #endif /* _UAPI_LINUX_MGM_H */
