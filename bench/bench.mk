@@ -6,6 +6,8 @@
 #   make bench-publish          copy that report to BENCHMARKS.md
 #   make bench BENCH_ARGS='--sizes 1000,10000'   a quicker run
 #   make bench BENCH_VM_ARGS='--module /tmp/x/mgm.ko'   a modified module
+#   make bench BENCH_COMPARE_KO=/tmp/x/mgm.ko   its enumeration beside this
+#                               build's, in the same run (bench/compare.c)
 #
 # mgm-bench is a static guest program; bench/run boots the VM around it and
 # bench/report-md turns its output into BENCHMARKS.md (with bench/notes.md).
@@ -21,6 +23,7 @@ BENCH_MEM ?= 3072
 BENCH_TIMEOUT ?= 560
 BENCH_ARGS ?=
 BENCH_VM_ARGS ?=
+BENCH_COMPARE_KO ?=
 
 .PHONY: bench-progs bench-run bench-publish
 
@@ -32,9 +35,12 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS)
 
 # mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end.
 bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH)
+	$(if $(BENCH_COMPARE_KO),mkdir -p $(BENCH_OUT) && cp $(BENCH_COMPARE_KO) $(BENCH_OUT)/mgm-compare.ko)
 	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
-	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' BENCH_ADD='$(IGMPD) $(IGMPD_BENCH)' \
-		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS)
+	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' \
+	BENCH_ADD='$(IGMPD) $(IGMPD_BENCH) $(if $(BENCH_COMPARE_KO),$(BENCH_OUT)/mgm-compare.ko)' \
+		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS) \
+		$(if $(BENCH_COMPARE_KO),--compare-ko /usr/bin/mgm-compare.ko)
 
 bench-publish:
 	@test -s $(BENCH_OUT)/BENCHMARKS.md || { echo "no $(BENCH_OUT)/BENCHMARKS.md: run 'make bench'"; exit 1; }

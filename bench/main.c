@@ -3,7 +3,7 @@
  * mgm-bench - mgm's table side by side with the kernel's own tables.
  *
  * usage: mgm-bench [--sizes N,N,...] [--peer-max N] [--peer-limit SECONDS]
- *                  [--writer-n N] [--round-ms MS]
+ *                  [--writer-n N] [--round-ms MS] [--compare-ko PATH]
  *
  * Runs in the VM (testing/vm-run) as root. For each size N it fills mgm (with
  * the batch command, then again one membership per call), a BPF hash map,
@@ -36,6 +36,7 @@ struct opts {
 	uint64_t peer_limit_ns;		/* time one ipmr dump may take */
 	unsigned long writer_n;		/* table size for writers/reader */
 	uint64_t round_ns;		/* one writer round */
+	const char *compare_ko;		/* --compare-ko: see compare.c */
 };
 
 /* The small table's read is short: several per repetition. */
@@ -68,6 +69,7 @@ static void parse(struct opts *o, int argc, char **argv)
 		{ "peer-limit", required_argument, NULL, 'l' },
 		{ "writer-n", required_argument, NULL, 'w' },
 		{ "round-ms", required_argument, NULL, 'r' },
+		{ "compare-ko", required_argument, NULL, 'c' },
 		{ 0 }
 	};
 	char sizes[] = "1000,10000,100000,1000000";
@@ -78,6 +80,7 @@ static void parse(struct opts *o, int argc, char **argv)
 	o->peer_limit_ns = 60 * 1000000000ull;
 	o->writer_n = 100000;
 	o->round_ns = 500000000ull;
+	o->compare_ko = NULL;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -94,6 +97,9 @@ static void parse(struct opts *o, int argc, char **argv)
 			break;
 		case 'r':
 			o->round_ns = strtoul(optarg, NULL, 0) * 1000000ull;
+			break;
+		case 'c':
+			o->compare_ko = optarg;
 			break;
 		default:
 			fprintf(stderr, "usage: see %s\n", __FILE__);
@@ -309,6 +315,8 @@ int main(int argc, char **argv)
 	if (if0 < 0 || if1 < 0)
 		bench_die("cannot make dummy interfaces");
 
+	if (o.compare_ko)
+		bench_compare_walk(o.compare_ko, o.sizes, o.nsizes, if0);
 	small_create(&small, o.sizes[0]);
 	for (i = 0; i < o.nsizes; i++)
 		bench_size(&o, o.sizes[i], if0, if1, &small);

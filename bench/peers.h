@@ -93,6 +93,9 @@ void bench_writes(unsigned long n, int ifindex0, int ifindex1, bool ipmr);
  * and with @k memberships spread over the table.
  */
 void bench_netdev_removal(unsigned long n, unsigned long k);
+/* compare.c: --compare-ko, this module's enumeration against another's. */
+void bench_compare_walk(const char *alt_ko, const unsigned long *sizes,
+			unsigned int nsizes, int ifindex);
 
 /*
  * concurrent.c - add/delete rate of @t's protocol, one per call, alone,

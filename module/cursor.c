@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Enumeration cursors (SPEC D5-D9): start, get-next, end.
+ * Enumeration cursors (contract D5-D9): start, get-next, end.
  *
  * A cursor belongs to one open file and lives in that file's xarray under a
  * small id. Its position is a key (struct mgm_walk), never a pointer into the

@@ -23,7 +23,7 @@ struct mgm_entry;
 
 /*
  * Values stored in the index are struct mgm_entry pointers. An entry none of
- * whose memberships has join state is not listed (SPEC D3): its pointer is
+ * whose memberships has join state is not listed (contract D3): its pointer is
  * stored with bit 0 set, so that a walk can skip it without reading the
  * entry. NULL marks a deleted key (see index.c).
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The (S,G) key and the rules for valid sources and groups (SPEC D2, D6).
+ * The (S,G) key and the rules for valid sources and groups (contract D2, D6).
  *
  * An entry's key is group << 32 | source, both as host-order numbers, so
  * that ascending keys are ascending (group, source) order. A key determines
@@ -81,7 +81,7 @@ static inline bool mgm_addr_is_unicast(u32 addr)
 }
 
 /*
- * mgm_validate_sg - check a (source, mask, group, mask) quadruple (SPEC D2)
+ * mgm_validate_sg - check a (source, mask, group, mask) quadruple (contract D2)
  *
  * Valid: (*,*) = all four zero; (*,G) = source 0/0 with a multicast group
  * /32; (S,G) = a unicast source /32 with a multicast group /32. Everything

@@ -5,11 +5,11 @@
  * loaded, after mgm.ko.
  *
  *   mgm_key    key encoding (key.h): order, records, byte order
- *   mgm_valid  validation of (source, group) quadruples and flags (SPEC D2/D3)
+ *   mgm_valid  validation of (source, group) quadruples and flags (contract D2/D3)
  *   mgm_walk   the enumeration walk (walk.c) over a maple tree in RCU mode
  *              built by the test: ordering, hidden entries, ANY_SOURCE
  *              collapsing, exact end, resuming across insertions and
- *              deletions made between two calls (SPEC D5-D7), and chunk
+ *              deletions made between two calls (contract D5-D7), and chunk
  *              merges made by a writer thread in the middle of one gather,
  *              between two chunks (the two shapes of merge the index makes)
  *
@@ -388,7 +388,7 @@ static void mgm_walk_all_sources(struct kunit *test)
 	}
 }
 
-/* Records carry the masks their key implies (SPEC D5). */
+/* Records carry the masks their key implies (contract D5). */
 static void mgm_walk_record_contents(struct kunit *test)
 {
 	struct mgm_source_group out[4];
@@ -486,7 +486,7 @@ static void mgm_walk_any_source(struct kunit *test)
 /*
  * The position is a key: entries deleted after being returned, or before
  * being reached, do not disturb it; entries inserted behind it are not
- * returned, those ahead of it are (SPEC D7).
+ * returned, those ahead of it are (contract D7).
  */
 static void mgm_walk_resume_all_sources(struct kunit *test)
 {

@@ -70,7 +70,7 @@ static int mgm_stats(struct mgm_file *mf, struct mgm_stats *arg)
 	return 0;
 }
 
-/* The command changes state: needs CAP_NET_ADMIN (SPEC D13). */
+/* The command changes state: needs CAP_NET_ADMIN (contract D13). */
 #define MGM_IOCTL_ADMIN		0x1
 /* The argument is copied back even when the command fails. */
 #define MGM_IOCTL_OUT_ON_ERROR	0x2
@@ -229,7 +229,7 @@ static int mgm_open(struct inode *inode, struct file *file)
 	mf = kzalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
 	if (!mf)
 		return -ENOMEM;
-	/* The table served is the opener's namespace's (SPEC D12). */
+	/* The table served is the opener's namespace's (contract D12). */
 	mf->net = get_net(current->nsproxy->net_ns);
 	mf->mn = mgm_net(mf->net);
 	/* Its event queue, if it ever has one, is charged to the opener. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * mgm internal declarations.
+ * mgm internal declarations. Rules cited as "contract Dn" across module/
+ * are those of docs/contract.md.
  *
  * Objects and who owns them:
  *

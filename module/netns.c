@@ -64,7 +64,7 @@ static struct pernet_operations mgm_net_ops = {
 
 /*
  * A device that is unregistered (also when it moves to another namespace)
- * takes its ownerships and memberships with it (SPEC D10). Called under
+ * takes its ownerships and memberships with it (contract D10). Called under
  * rtnl_mutex; takes mgm_net.lock, never the other way round.
  */
 static int mgm_netdev_event(struct notifier_block *nb, unsigned long event,

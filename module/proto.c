@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Protocols, interface ownership and the membership commands (SPEC D3, D4,
+ * Protocols, interface ownership and the membership commands (contract D3, D4,
  * D10): what a file registers, the interfaces its protocols own, and the
  * teardown of all of it when the file is released or a device goes away.
  *
@@ -315,7 +315,7 @@ static int mgm_membership_apply(struct mgm_file *mf,
 		return -EINVAL;
 	own = mgm_own_lookup(mn, p, rec->ifindex, rec->nexthop);
 	if (!own)
-		return -EINVAL;	/* SPEC D4: not an interface it owns */
+		return -EINVAL;	/* contract D4: not an interface it owns */
 
 	key = mgm_key(rec->source, rec->group);
 	if (add)

@@ -94,7 +94,7 @@ static struct mgm_member *mgm_entry_find(struct mgm_entry *e,
 
 /*
  * Can the entry go from @e->joins to @joins join-state memberships? An
- * entry is listed (SPEC D3) while it has one, and max_entries limits the
+ * entry is listed (contract D3) while it has one, and max_entries limits the
  * listed entries, the ones MGM_IOC_STATS counts.
  */
 static int mgm_entry_may_join(struct mgm_net *mn, const struct mgm_entry *e,

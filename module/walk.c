@@ -3,7 +3,7 @@
  * The enumeration walk: collect the next records of a cursor from the (S,G)
  * index, in ascending key order, under RCU and without any lock.
  *
- * Guarantees (SPEC D7), given that a key present throughout is in every
+ * Guarantees (contract D7), given that a key present throughout is in every
  * version of the chunk that holds it (index.c):
  *  - records leave in strictly ascending key order, and the position only
  *    ever moves forward past keys already returned, so no record is ever
