@@ -54,12 +54,7 @@ $(B)/lib/tests/%_test: lib/tests/%_test.c $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -pthread -o $@ $< $(LIB_A)
 
-# mgmctl's parser and JSON writer, tested on the host too.
-MGMCTL_UNIT_SRCS := tools/mgmctl/parse.c tools/mgmctl/json.c tools/mgmctl/errors.c
-$(B)/lib/tests/mgmctl_parse_test: lib/tests/mgmctl_parse_test.c $(MGMCTL_UNIT_SRCS) \
-		tools/mgmctl/mgmctl.h $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
-	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -pthread -o $@ $< $(MGMCTL_UNIT_SRCS) $(LIB_A)
+# mgmctl_parse_test's rule is in tools/tools.mk, beside mgmctl's sources.
 
 $(B)/lib/tests/cxx_test: lib/tests/cxx_test.cpp $(LIB_HDRS) $(LIB_A)
 	@mkdir -p $(@D)

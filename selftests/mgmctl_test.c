@@ -356,6 +356,125 @@ TEST_F(ctl, show_any_lists_groups)
 	result_free(&r);
 }
 
+/* The grammar of issue 15: new spellings, late options, abbreviations. */
+TEST_F(ctl, group_show_spellings)
+{
+	static const char *const same[] = {
+		"group show", "group", "g s", "gr list", "group ls", "sh", "list",
+		"ls", "show all",
+	};
+	struct result want, r;
+	unsigned int i;
+
+	add_sample(_metadata, self->fd, self->proto, self->ifindex);
+	want = run_mgmctl(false, "show");
+	ASSERT_EQ(0, want.status);
+	EXPECT_EQ(4, parse_show_text(want.out, self->recs, 100000));
+	for (i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		r = run_mgmctl(false, "%s", same[i]);
+		EXPECT_EQ(0, r.status) TH_LOG("mgmctl %s: %s", same[i], r.err);
+		EXPECT_STREQ(want.out, r.out) TH_LOG("mgmctl %s", same[i]);
+		EXPECT_STREQ("", r.err);
+		result_free(&r);
+	}
+	result_free(&want);
+	/* -j before or after the object, long or short. */
+	want = run_mgmctl(false, "-j show");
+	ASSERT_EQ(0, want.status);
+	EXPECT_EQ(4, parse_show_json(want.out, self->recs, 100000));
+	r = run_mgmctl(false, "show -j");
+	EXPECT_STREQ(want.out, r.out);
+	result_free(&r);
+	r = run_mgmctl(false, "group show --json");
+	EXPECT_STREQ(want.out, r.out);
+	result_free(&r);
+	r = run_mgmctl(false, "--json g");
+	EXPECT_STREQ(want.out, r.out);
+	result_free(&r);
+	result_free(&want);
+	/* show any == group show any */
+	want = run_mgmctl(false, "-j show any");
+	r = run_mgmctl(false, "-j group show any");
+	EXPECT_EQ(3, parse_show_json(r.out, self->recs, 100000));
+	EXPECT_STREQ(want.out, r.out);
+	result_free(&r);
+	result_free(&want);
+}
+
+TEST_F(ctl, help_and_version)
+{
+	struct result r = run_mgmctl(false, "--help");
+
+	EXPECT_EQ(0, r.status);
+	EXPECT_EQ(0, strncmp(r.out, "usage: mgmctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n", 48));
+	EXPECT_STREQ("", r.err);
+	result_free(&r);
+	r = run_mgmctl(false, "-V");
+	EXPECT_EQ(0, r.status);
+	EXPECT_STREQ("mgmctl 1.0.0\n", r.out);
+	result_free(&r);
+}
+
+/* interface show: the owners, IGMP co-owning and alone. */
+TEST_F(ctl, interface_and_protocol_show)
+{
+	char want[1024];
+	struct result r;
+	uint32_t igmp;
+
+	ASSERT_EQ(0, mgm_register_proto(self->fd, MGM_PROTO_IGMP, 2, &igmp));
+	ASSERT_EQ(0, mgm_take(self->fd, igmp, self->ifindex, 0));
+	ASSERT_EQ(0, mgm_take(self->fd, igmp, self->ifindex2, 0));
+
+	r = run_mgmctl(false, "interface show");
+	ASSERT_EQ(0, r.status);
+	snprintf(want, sizeof(want),
+		 "DEV              IFINDEX  NEXTHOP         PROTOCOL   NAME             COMPONENT  IGMP\n"
+		 "mc0              %-8d 0.0.0.0         3          netmgmt          1          yes\n"
+		 "mc1              %-8d 0.0.0.0         10         igmp             2          yes\n",
+		 self->ifindex, self->ifindex2);
+	EXPECT_STREQ(want, r.out);
+	EXPECT_STREQ("", r.err);
+	result_free(&r);
+
+	r = run_mgmctl(false, "-j i s");
+	ASSERT_EQ(0, r.status);
+	snprintf(want, sizeof(want),
+		 "[{\"dev\":\"mc0\",\"ifindex\":%d,\"nexthop\":\"0.0.0.0\",\"protocol\":3,"
+		 "\"protocol_name\":\"netmgmt\",\"component\":1,\"routing\":true,\"igmp\":true},"
+		 "{\"dev\":\"mc1\",\"ifindex\":%d,\"nexthop\":\"0.0.0.0\",\"protocol\":10,"
+		 "\"protocol_name\":\"igmp\",\"component\":2,\"routing\":false,\"igmp\":true}]\n",
+		 self->ifindex, self->ifindex2);
+	EXPECT_STREQ(want, r.out);
+	result_free(&r);
+
+	r = run_mgmctl(false, "-j interface show dev mc1");
+	ASSERT_EQ(0, r.status);
+	snprintf(want, sizeof(want),
+		 "[{\"dev\":\"mc1\",\"ifindex\":%d,\"nexthop\":\"0.0.0.0\",\"protocol\":10,"
+		 "\"protocol_name\":\"igmp\",\"component\":2,\"routing\":false,\"igmp\":true}]\n",
+		 self->ifindex2);
+	EXPECT_STREQ(want, r.out);
+	result_free(&r);
+
+	r = run_mgmctl(false, "interface show dev nosuch0");
+	EXPECT_EQ(2, r.status);
+	EXPECT_STREQ("mgmctl: dev nosuch0: no such interface\n", r.err);
+	result_free(&r);
+
+	r = run_mgmctl(false, "protocol show");
+	ASSERT_EQ(0, r.status);
+	EXPECT_STREQ("PROTOCOL   NAME             COMPONENT  INTERFACES\n"
+		     "3          netmgmt          1          1\n"
+		     "10         igmp             2          1\n", r.out);
+	result_free(&r);
+	r = run_mgmctl(false, "-j protocol");
+	ASSERT_EQ(0, r.status);
+	EXPECT_STREQ("[{\"protocol\":3,\"name\":\"netmgmt\",\"component\":1,\"interfaces\":1},"
+		     "{\"protocol\":10,\"name\":\"igmp\",\"component\":2,\"interfaces\":1}]\n", r.out);
+	result_free(&r);
+}
+
 TEST_F(ctl, show_filters)
 {
 	struct result r;
@@ -409,7 +528,11 @@ TEST_F(ctl, stats_text_and_json)
 	r = run_mgmctl(false, "-j stats");
 	ASSERT_EQ(0, r.status);
 	p.s = r.out;
+	ASSERT_TRUE(jp_eat(&p, '['));
 	ASSERT_TRUE(jp_object(&p, &o)) TH_LOG("%s", r.out);
+	ASSERT_TRUE(jp_eat(&p, ']'));
+	jp_ws(&p);
+	EXPECT_EQ(0, *p.s);
 	EXPECT_EQ(12, o.n);
 #define NUM(k)	strtoull(jobj_get(&o, k, false) ?: "-1", NULL, 10)
 	EXPECT_EQ(s.generation, NUM("generation"));
@@ -571,28 +694,35 @@ TEST_F(ctl, static_sigint_and_sigkill_leave_nothing)
 }
 
 /* --- exit codes and messages ------------------------------------------------------ */
+/*
+ * The exact messages of every rule are pinned host-side
+ * (lib/tests/mgmctl_parse_test.c); here, that the real program exits 1
+ * with one line on stderr, nothing on stdout and nothing in the table.
+ */
 static const struct {
 	const char *args;
 	const char *msg;
 } usage_cases[] = {
-	{ "", "usage: mgmctl" },
-	{ "bogus", "mgmctl: unknown command \"bogus\"" },
-	{ "-x show", "mgmctl: invalid option" },
-	{ "-p show", "mgmctl: -p needs -j" },
-	{ "show bogus", "mgmctl: show: unknown argument \"bogus\"" },
-	{ "show group", "mgmctl: \"group\" needs an address" },
-	{ "show group 1.2.3", "mgmctl: bad group \"1.2.3\"" },
-	{ "show any source 10.0.0.1", "mgmctl: show any lists groups" },
-	{ "stats now", "mgmctl: stats: unknown argument \"now\"" },
-	{ "static", "mgmctl: static: no membership given" },
-	{ "-j static join dev mc1 group 232.1.1.1", "mgmctl: static: -j does not apply" },
-	{ "static join dev mc1", "mgmctl: static: membership without \"group G\"" },
-	{ "static join group 232.1.1.1", "mgmctl: static: membership without \"dev IFNAME\"" },
-	{ "static join dev mc1 group 232.1.1.1 color red", "mgmctl: static: unknown keyword \"color\"" },
-	{ "static join dev mc1 group x", "mgmctl: static: bad group \"x\"" },
-	{ "static protocol -1 join dev mc1 group 232.1.1.1", "mgmctl: bad protocol \"-1\"" },
-	{ "static -b /tmp/mgmctl_bad.conf", "mgmctl: /tmp/mgmctl_bad.conf:2: bad source \"1.2.3.4.5\"" },
-	{ "static -b /tmp/mgmctl_two.conf", "mgmctl: /tmp/mgmctl_two.conf:1: one membership per line" },
+	{ "", "mgmctl: no object given (try \"mgmctl help\")\n" },
+	{ "bogus", "mgmctl: unknown object \"bogus\"\n" },
+	{ "s", "mgmctl: ambiguous object \"s\": stats, static\n" },
+	{ "-x show", "mgmctl: unknown option \"-x\"\n" },
+	{ "-p show", "mgmctl: -p needs -j\n" },
+	{ "show bogus", "mgmctl: group show: unknown keyword \"bogus\"\n" },
+	{ "group show group", "mgmctl: group show: \"group\" needs a value\n" },
+	{ "group show group 1.2.3", "mgmctl: group show: bad group \"1.2.3\"\n" },
+	{ "show any source 10.0.0.1", "mgmctl: group show any lists groups: \"source\" does not apply\n" },
+	{ "stats now", "mgmctl: stats: unknown argument \"now\"\n" },
+	{ "static", "mgmctl: static: no membership given\n" },
+	{ "-j static join dev mc1 group 232.1.1.1", "mgmctl: static: -j does not apply\n" },
+	{ "static join dev mc1", "mgmctl: static: membership without \"group G\"\n" },
+	{ "static join dev mc1 group 232.1.1.1 color red", "mgmctl: static: unknown keyword \"color\"\n" },
+	/* Refused by the parser, before the kernel could refuse it. */
+	{ "static join dev mc1 group 10.1.1.1", "mgmctl: static: bad group \"10.1.1.1\": not a multicast address (224.0.0.0/4)\n" },
+	{ "static join dev nosuch0 group 10.1.1.1", "mgmctl: static: bad group \"10.1.1.1\": not a multicast address (224.0.0.0/4)\n" },
+	{ "static protocol -1 join dev mc1 group 232.1.1.1", "mgmctl: static: bad protocol \"-1\"\n" },
+	{ "static -b /tmp/mgmctl_bad.conf", "mgmctl: /tmp/mgmctl_bad.conf:2: bad source \"1.2.3.4.5\"\n" },
+	{ "static -b /tmp/mgmctl_two.conf", "mgmctl: /tmp/mgmctl_two.conf:1: one membership per line\n" },
 };
 
 TEST_F(ctl, usage_errors_exit_1)
@@ -612,8 +742,7 @@ TEST_F(ctl, usage_errors_exit_1)
 		struct result r = run_mgmctl(false, "%s", usage_cases[i].args);
 
 		EXPECT_EQ(1, r.status) TH_LOG("mgmctl %s", usage_cases[i].args);
-		EXPECT_EQ(0, strncmp(r.err, usage_cases[i].msg, strlen(usage_cases[i].msg)))
-			TH_LOG("mgmctl %s: %s", usage_cases[i].args, r.err);
+		EXPECT_STREQ(usage_cases[i].msg, r.err) TH_LOG("mgmctl %s", usage_cases[i].args);
 		EXPECT_STREQ("", r.out);
 		result_free(&r);
 	}
@@ -630,11 +759,6 @@ TEST_F(ctl, runtime_errors_exit_2)
 	r = run_mgmctl(false, "static join dev nosuch0 group 232.1.1.1");
 	EXPECT_EQ(2, r.status);
 	EXPECT_STREQ("mgmctl: argument 1: dev nosuch0: no such interface\n", r.err);
-	result_free(&r);
-
-	r = run_mgmctl(false, "static join dev mc1 group 10.1.1.1");
-	EXPECT_EQ(2, r.status);
-	EXPECT_STREQ("mgmctl: argument 1: dev mc1 group 10.1.1.1 source *: invalid membership\n", r.err);
 	result_free(&r);
 
 	/* mc0 belongs to the fixture's routing protocol. */
@@ -674,6 +798,7 @@ TEST(module_not_loaded_exit_2)
 {
 	static const char * const cmds[] = {
 		"show", "-j show", "stats", "static join dev lo group 232.1.1.1",
+		"group show", "interface show", "protocol show",
 	};
 	unsigned int i;
 

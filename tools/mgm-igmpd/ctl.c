@@ -8,18 +8,21 @@
  * answer is a series of datagrams of text and an empty one that ends it,
  * sent without blocking (a client that does not read loses its answer,
  * the daemon never waits). `mgm-igmpd -s` and `mgm-igmpd -G` are the
- * clients.
+ * clients. JSON answers are written by the writer all mgm programs share
+ * (tools/common/json.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include "ctl.h"
+#include "json.h"
+
+static const char ctl_oom[] = "error: out of memory\n";
 
 #define CTL_CHUNK	32768
 #define CTL_BURST	16
@@ -59,72 +62,6 @@ uint64_t counters_drops(const struct igmpd_counters *c)
 	       c->drop_limit;
 }
 
-/* --- a growing text buffer ----------------------------------------------------- */
-
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (b->oom)
-		return;
-	for (;;) {
-		size_t room = b->cap - b->len;
-
-		va_start(ap, fmt);
-		n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		{
-			size_t cap = b->cap ? b->cap * 2 : 4096;
-			char *s;
-
-			while (cap - b->len <= (size_t)n)
-				cap *= 2;
-			s = realloc(b->s, cap);
-			if (!s) {
-				b->oom = true;
-				return;
-			}
-			b->s = s;
-			b->cap = cap;
-		}
-	}
-}
-
-/* A JSON string (interface names may hold quotes). */
-static void sb_json_str(struct sbuf *b, const char *s)
-{
-	sb_printf(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			sb_printf(b, "\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			sb_printf(b, "\\u%04x", c);
-		else
-			sb_printf(b, "%c", c);
-	}
-	sb_printf(b, "\"");
-}
-
 static const char *ip_str(uint32_t host, char *buf)
 {
 	uint32_t n = htonl(host);
@@ -140,126 +77,139 @@ static uint64_t left(uint64_t t, uint64_t now)
 
 /* --- stats ------------------------------------------------------------------------ */
 
-static void counters_json(struct sbuf *b, const struct igmpd_counters *c)
+static void counters_json(struct json *j, const char *key,
+			  const struct igmpd_counters *c)
 {
 	const uint64_t *v = (const uint64_t *)c;
 	size_t i;
 
-	sb_printf(b, "{");
+	json_key_open(j, key, '{');
 	for (i = 0; i < N_COUNTERS; i++)
-		sb_printf(b, "%s\"%s\":%llu", i ? "," : "", counter_names[i],
-			  (unsigned long long)v[i]);
-	sb_printf(b, ",\"drops\":%llu}", (unsigned long long)counters_drops(c));
+		json_key_u64(j, counter_names[i], v[i]);
+	json_key_u64(j, "drops", counters_drops(c));
+	json_close(j, '}');
 }
 
 static void ctl_render_stats(const struct igmpd *d, bool json, uint64_t now,
-		      struct sbuf *b)
+			     FILE *b)
 {
 	struct igmpd_counters total = { 0 };
 	char a[INET_ADDRSTRLEN], q[INET_ADDRSTRLEN];
+	struct json j;
 	size_t i;
 
 	for (i = 0; i < d->n_ifaces; i++)
 		counters_add(&total, &d->ifaces[i].c);
 	if (json) {
-		sb_printf(b, "{\"version\":\"%s\",\"uptime_ms\":%llu,\"component\":%u,\"counters\":",
-			  IGMPD_VERSION, (unsigned long long)(now - d->started),
-			  d->cfg.component);
-		counters_json(b, &total);
-		sb_printf(b, ",\"interfaces\":[");
+		json_init(&j, b, false);
+		json_open(&j, '{');
+		json_key_str(&j, "version", IGMPD_VERSION);
+		json_key_u64(&j, "uptime_ms", now - d->started);
+		json_key_u64(&j, "component", d->cfg.component);
+		counters_json(&j, "counters", &total);
+		json_key_open(&j, "interfaces", '[');
 		for (i = 0; i < d->n_ifaces; i++) {
 			const struct iface *ifp = &d->ifaces[i];
 
-			sb_printf(b, "%s{\"name\":", i ? "," : "");
-			sb_json_str(b, ifp->name);
-			sb_printf(b, ",\"ifindex\":%d,\"address\":\"%s\",\"querier\":%s,\"querier_address\":\"%s\",\"query_version\":%u,\"robustness\":%u,\"query_interval_ms\":%u,\"groups\":%u,\"counters\":",
-				  ifp->ifindex,
-				  ip_str(ifp->addr, a),
-				  ifp->ifindex && ifp->q.is_querier ? "true" : "false",
-				  ip_str(ifp->ifindex ? ifp->q.addr : 0, q),
-				  querier_version(ifp, now), ifp->p.robustness,
-				  ifp->p.query_interval, ifp->ngroups);
-			counters_json(b, &ifp->c);
-			sb_printf(b, "}");
+			json_open(&j, '{');
+			json_key_str(&j, "name", ifp->name);
+			json_key_u64(&j, "ifindex", (unsigned int)ifp->ifindex);
+			json_key_str(&j, "address", ip_str(ifp->addr, a));
+			json_key_bool(&j, "querier",
+				      ifp->ifindex && ifp->q.is_querier);
+			json_key_str(&j, "querier_address",
+				     ip_str(ifp->ifindex ? ifp->q.addr : 0, q));
+			json_key_u64(&j, "query_version",
+				     querier_version(ifp, now));
+			json_key_u64(&j, "robustness", ifp->p.robustness);
+			json_key_u64(&j, "query_interval_ms",
+				     ifp->p.query_interval);
+			json_key_u64(&j, "groups", ifp->ngroups);
+			counters_json(&j, "counters", &ifp->c);
+			json_close(&j, '}');
 		}
-		sb_printf(b, "]}\n");
+		json_close(&j, ']');
+		json_close(&j, '}');
 		return;
 	}
-	sb_printf(b, "mgm-igmpd %s, up %llu s, IGMP component %u\n",
-		  IGMPD_VERSION, (unsigned long long)((now - d->started) / 1000),
-		  d->cfg.component);
+	fprintf(b, "mgm-igmpd %s, up %llu s, IGMP component %u\n",
+		IGMPD_VERSION, (unsigned long long)((now - d->started) / 1000),
+		d->cfg.component);
 	for (i = 0; i < d->n_ifaces; i++) {
 		const struct iface *ifp = &d->ifaces[i];
 
 		if (!ifp->ifindex) {
-			sb_printf(b, "interface %s: absent\n", ifp->name);
+			fprintf(b, "interface %s: absent\n", ifp->name);
 			continue;
 		}
-		sb_printf(b, "interface %s: ifindex %d, address %s, querier %s%s, IGMPv%u queries, %u groups\n",
-			  ifp->name, ifp->ifindex, ip_str(ifp->addr, a),
-			  ip_str(ifp->q.addr, q),
-			  ifp->q.is_querier ? " (this router)" : "",
-			  querier_version(ifp, now), ifp->ngroups);
+		fprintf(b, "interface %s: ifindex %d, address %s, querier %s%s, IGMPv%u queries, %u groups\n",
+			ifp->name, ifp->ifindex, ip_str(ifp->addr, a),
+			ip_str(ifp->q.addr, q),
+			ifp->q.is_querier ? " (this router)" : "",
+			querier_version(ifp, now), ifp->ngroups);
 	}
 	{
 		const uint64_t *v = (const uint64_t *)&total;
 
 		for (i = 0; i < N_COUNTERS; i++)
-			sb_printf(b, "%-22s %llu\n", counter_names[i],
-				  (unsigned long long)v[i]);
-		sb_printf(b, "%-22s %llu\n", "drops",
-			  (unsigned long long)counters_drops(&total));
+			fprintf(b, "%-22s %llu\n", counter_names[i],
+				(unsigned long long)v[i]);
+		fprintf(b, "%-22s %llu\n", "drops",
+			(unsigned long long)counters_drops(&total));
 	}
 }
 
 /* --- groups ----------------------------------------------------------------------- */
 
-static void group_render(const struct group *g, bool json, uint64_t now,
-			 bool *first, struct sbuf *b)
+static void group_render(const struct group *g, struct json *j, uint64_t now,
+			 FILE *b)
 {
 	char a[INET_ADDRSTRLEN];
 	bool include = g->mode == MODE_INCLUDE;
-	uint32_t i, n = 0;
+	uint32_t i;
 
-	if (json) {
-		sb_printf(b, "%s{\"interface\":", *first ? "" : ",");
-		sb_json_str(b, g->ifp->name);
-		sb_printf(b, ",\"group\":\"%s\",\"mode\":\"%s\",\"timer_ms\":%llu,\"compat\":%u,\"sources\":[",
-			  ip_str(g->addr, a),
-			  include ? "include" : "exclude",
-			  (unsigned long long)(include ? 0 : left(g->timer, now)),
-			  group_compat(g, now));
-		for (i = 0; i < g->nsrcs; i++)
-			sb_printf(b, "%s{\"source\":\"%s\",\"timer_ms\":%llu,\"forwarded\":%s}",
-				  n++ ? "," : "", ip_str(g->srcs[i].addr, a),
-				  (unsigned long long)left(g->srcs[i].timer, now),
-				  g->srcs[i].timer ? "true" : "false");
-		sb_printf(b, "]}");
-		*first = false;
+	if (j) {
+		json_open(j, '{');
+		json_key_str(j, "interface", g->ifp->name);
+		json_key_str(j, "group", ip_str(g->addr, a));
+		json_key_str(j, "mode", include ? "include" : "exclude");
+		json_key_u64(j, "timer_ms", include ? 0 : left(g->timer, now));
+		json_key_u64(j, "compat", group_compat(g, now));
+		json_key_open(j, "sources", '[');
+		for (i = 0; i < g->nsrcs; i++) {
+			json_open(j, '{');
+			json_key_str(j, "source", ip_str(g->srcs[i].addr, a));
+			json_key_u64(j, "timer_ms", left(g->srcs[i].timer, now));
+			json_key_bool(j, "forwarded", g->srcs[i].timer);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		json_close(j, '}');
 		return;
 	}
-	sb_printf(b, "%-8s %-15s %s", g->ifp->name, ip_str(g->addr, a),
-		  include ? "INCLUDE" : "EXCLUDE");
+	fprintf(b, "%-8s %-15s %s", g->ifp->name, ip_str(g->addr, a),
+		include ? "INCLUDE" : "EXCLUDE");
 	if (!include)
-		sb_printf(b, " timer %llums", (unsigned long long)left(g->timer, now));
+		fprintf(b, " timer %llums", (unsigned long long)left(g->timer, now));
 	if (group_compat(g, now) < 3)
-		sb_printf(b, " v%u-compat", group_compat(g, now));
-	sb_printf(b, "\n");
+		fprintf(b, " v%u-compat", group_compat(g, now));
+	fprintf(b, "\n");
 	for (i = 0; i < g->nsrcs; i++)
-		sb_printf(b, "    source %-15s %s %llums\n", ip_str(g->srcs[i].addr, a),
-			  g->srcs[i].timer ? "timer" : "excluded",
-			  (unsigned long long)left(g->srcs[i].timer, now));
+		fprintf(b, "    source %-15s %s %llums\n", ip_str(g->srcs[i].addr, a),
+			g->srcs[i].timer ? "timer" : "excluded",
+			(unsigned long long)left(g->srcs[i].timer, now));
 }
 
 static void ctl_render_groups(const struct igmpd *d, bool json, uint64_t now,
-		       struct sbuf *b)
+			      FILE *b)
 {
-	bool first = true;
+	struct json j;
 	size_t i;
 	uint32_t k;
 
+	json_init(&j, b, false);
 	if (json)
-		sb_printf(b, "[");
+		json_open(&j, '[');
 	for (i = 0; i < d->n_ifaces; i++) {
 		const struct iface *ifp = &d->ifaces[i];
 
@@ -267,11 +217,11 @@ static void ctl_render_groups(const struct igmpd *d, bool json, uint64_t now,
 			const struct group *g;
 
 			for (g = ifp->buckets[k]; g; g = g->hnext)
-				group_render(g, json, now, &first, b);
+				group_render(g, json ? &j : NULL, now, b);
 		}
 	}
 	if (json)
-		sb_printf(b, "]\n");
+		json_close(&j, ']');
 }
 
 /* --- the socket ------------------------------------------------------------------ */
@@ -343,10 +293,11 @@ void ctl_handle(const struct igmpd *d, int fd, uint64_t now)
 	for (i = 0; i < CTL_BURST; i++) {
 		struct sockaddr_un from;
 		socklen_t fromlen = sizeof(from);
-		struct sbuf b = { 0 };
-		char req[64];
-		bool json;
+		char req[64], *s = NULL;
+		size_t len = 0;
+		bool json, ok;
 		ssize_t n;
+		FILE *b;
 
 		n = recvfrom(fd, req, sizeof(req) - 1, MSG_DONTWAIT,
 			     (struct sockaddr *)&from, &fromlen);
@@ -359,20 +310,24 @@ void ctl_handle(const struct igmpd *d, int fd, uint64_t now)
 		json = strlen(req) > 5 && !strcmp(req + strlen(req) - 5, " json");
 		if (json)
 			req[strlen(req) - 5] = 0;
-		if (!strcmp(req, "stats"))
-			ctl_render_stats(d, json, now, &b);
-		else if (!strcmp(req, "groups"))
-			ctl_render_groups(d, json, now, &b);
-		else
-			sb_printf(&b, "error: unknown request \"%s\"\n", req);
-		if (b.oom) {
-			free(b.s);
-			b.s = NULL;
-			b.len = 0;
-			sb_printf(&b, "error: out of memory\n");
+		b = open_memstream(&s, &len);
+		if (b) {
+			if (!strcmp(req, "stats"))
+				ctl_render_stats(d, json, now, b);
+			else if (!strcmp(req, "groups"))
+				ctl_render_groups(d, json, now, b);
+			else
+				fprintf(b, "error: unknown request \"%s\"\n", req);
+			ok = !ferror(b);
+			ok = !fclose(b) && ok;
+		} else {
+			ok = false;
 		}
-		ctl_reply(fd, &from, fromlen, b.s ? b.s : "", b.len);
-		free(b.s);
+		if (ok)
+			ctl_reply(fd, &from, fromlen, s, len);
+		else
+			ctl_reply(fd, &from, fromlen, ctl_oom, strlen(ctl_oom));
+		free(s);
 	}
 }
 

@@ -14,9 +14,9 @@
 IGMPD_DIR := tools/mgm-igmpd
 # The protocol, without sockets or libmgm: the unit tests link these.
 IGMPD_CORE_SRCS := $(addprefix $(IGMPD_DIR)/,packet.c group.c querier.c \
-	iface.c timer.c log.c config.c ctl.c)
+	iface.c timer.c log.c config.c ctl.c) $(TOOLS_COMMON_SRCS)
 IGMPD_SRCS := $(IGMPD_CORE_SRCS) $(addprefix $(IGMPD_DIR)/,mgm.c net.c main.c)
-IGMPD_HDRS := $(wildcard $(IGMPD_DIR)/*.h)
+IGMPD_HDRS := $(wildcard $(IGMPD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
 IGMPD_LAB_SRCS := $(IGMPD_DIR)/test/lab.c
 IGMPD_LAB_HDRS := $(IGMPD_DIR)/test/lab.h
 IGMPD := $(B)/tools/mgm-igmpd
@@ -31,7 +31,7 @@ tools: $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH)
 
 $(IGMPD): $(IGMPD_SRCS) $(IGMPD_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
-	$(CC) $(LIB_CFLAGS) -o $@ $(IGMPD_SRCS) $(LIB_A) $(STATIC)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $(IGMPD_SRCS) $(LIB_A) $(STATIC)
 
 $(IGMPD_LAB): $(IGMPD_DIR)/test/labtool.c $(IGMPD_LAB_SRCS) $(IGMPD_LAB_HDRS)
 	@mkdir -p $(@D)
@@ -45,7 +45,7 @@ $(IGMPD_BENCH): $(IGMPD_DIR)/bench-igmpd.c $(IGMPD_LAB_SRCS) $(IGMPD_LAB_HDRS)
 $(B)/selftests/igmpd_unit_test: selftests/igmpd_unit_test.c $(IGMPD_CORE_SRCS) \
 		$(IGMPD_HDRS) $(SELFTEST_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -I$(IGMPD_DIR) -o $@ $< $(IGMPD_CORE_SRCS) $(STATIC)
+	$(CC) $(TEST_CFLAGS) -I$(IGMPD_DIR) -I$(TOOLS_COMMON) -o $@ $< $(IGMPD_CORE_SRCS) $(STATIC)
 
 $(B)/selftests/igmpd_test: selftests/igmpd_test.c $(IGMPD_LAB_SRCS) \
 		$(IGMPD_LAB_HDRS) $(SELFTEST_DEPS) $(LIB_A)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One-line error messages naming the cause, and the exit codes with them. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 #include "mgmctl.h"
 
 static void vmsg(const char *fmt, va_list ap)
@@ -19,7 +21,6 @@ int usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
-	fputs("Try 'mgmctl help'.\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -40,6 +41,14 @@ int device_open_or_fail(void)
 	if (!err)
 		return EXIT_OK;
 	return errno_fail("/dev/mgm", err);
+}
+
+int raw_open_or_fail(int *fd)
+{
+	*fd = open("/dev/mgm", O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return EXIT_OK;
+	return errno_fail("/dev/mgm", -errno);
 }
 
 int errno_fail(const char *what, int err)

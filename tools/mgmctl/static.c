@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mgmctl static [-b FILE] [protocol ID] [component ID] [join MEMBERSHIP]...
+ * mgmctl static [-b FILE] [protocol NAME|ID] [component ID] [join MEMBERSHIP]...
  *
- * Pins static joins: registers a protocol, takes the interfaces the
+ * Parsing (static_parse()) reads the files and checks every membership
+ * before anything touches /dev/mgm. Then static_run() pins the joins: registers a protocol, takes the interfaces the
  * memberships name, adds the memberships in one batch, reports that it
  * holds them on stdout, and keeps them until SIGINT or SIGTERM. Everything
  * belongs to this process's file of /dev/mgm, so it also goes if the
@@ -19,11 +20,6 @@
 /* The Windows protocol id of static routes (PROTO_IP_NT_STATIC). */
 #define STATIC_PROTOCOL_ID	10006
 
-struct static_set {
-	struct static_member *m;
-	size_t n, cap;
-};
-
 static int set_add(struct static_set *set, const struct static_member *m)
 {
 	if (set->n == set->cap) {
@@ -39,76 +35,91 @@ static int set_add(struct static_set *set, const struct static_member *m)
 	return EXIT_OK;
 }
 
-#define MAX_LINE_TOKENS	16
+/* Split @line into words (in place); *@tok grows as needed. */
+static int split_words(char *line, char ***tok, size_t *cap, int *ntok)
+{
+	char *p, *save;
 
-/* One membership per line; '#' starts a comment; "join" is optional. */
+	*ntok = 0;
+	for (p = strtok_r(line, " \t\r\n\v\f", &save); p;
+	     p = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+		if ((size_t)*ntok == *cap) {
+			size_t n = *cap ? *cap * 2 : 16;
+			char **t = realloc(*tok, n * sizeof(*t));
+
+			if (!t)
+				return runtime_error("out of memory");
+			*tok = t;
+			*cap = n;
+		}
+		(*tok)[(*ntok)++] = p;
+	}
+	return EXIT_OK;
+}
+
+/*
+ * One membership per line, of any length; '#' starts a comment; "join" is
+ * optional. Lines are counted as the file has them, so a message names the
+ * line it is about.
+ */
 static int read_file(const char *path, struct static_set *set)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char line[1024], err[128], *tok[MAX_LINE_TOKENS], *p, *save;
+	char *line = NULL, err[160], **tok = NULL, *p;
+	size_t linecap = 0, tokcap = 0;
 	struct static_member m;
-	int lineno = 0, ntok, used, rc = EXIT_OK;
+	unsigned long lineno = 0;
+	int ntok, used, rc = EXIT_OK;
 
 	if (!f)
 		return runtime_error("%s: cannot open: %m", path);
-	while (!rc && fgets(line, sizeof(line), f)) {
+	while (!rc && getline(&line, &linecap, f) >= 0) {
 		lineno++;
 		p = strchr(line, '#');
 		if (p)
 			*p = 0;
-		ntok = 0;
-		for (p = strtok_r(line, " \t\r\n", &save); p;
-		     p = strtok_r(NULL, " \t\r\n", &save)) {
-			if (ntok == MAX_LINE_TOKENS) {
-				rc = usage_error("%s:%d: too many words", path,
-						 lineno);
-				break;
-			}
-			tok[ntok++] = p;
-		}
+		rc = split_words(line, &tok, &tokcap, &ntok);
 		if (rc || !ntok)
 			continue;
 		if (!parse_membership(tok, ntok, &used, &m, err, sizeof(err)))
-			rc = usage_error("%s:%d: %s", path, lineno, err);
+			rc = usage_error("%s:%lu: %s", path, lineno, err);
 		else if (used != ntok)
-			rc = usage_error("%s:%d: one membership per line", path,
+			rc = usage_error("%s:%lu: one membership per line", path,
 					 lineno);
 		else {
-			snprintf(m.where, sizeof(m.where), "%s:%d", path, lineno);
+			snprintf(m.where, sizeof(m.where), "%.40s:%lu", path,
+				 lineno);
 			rc = set_add(set, &m);
 		}
 	}
 	if (!rc && ferror(f))
 		rc = runtime_error("%s: read error", path);
+	free(line);
+	free(tok);
 	if (f != stdin)
 		fclose(f);
 	return rc;
 }
 
-static int static_parse(int argc, char **argv, struct static_set *set,
-			DWORD *proto, DWORD *comp)
+enum { SK_FILE, SK_PROTOCOL, SK_COMPONENT, SK_JOIN };
+
+static int static_args(int argc, char **argv, struct static_set *set,
+		       DWORD *proto, DWORD *comp)
 {
+	static const struct mgmctl_kw kw[] = {
+		[SK_FILE] = { "-b", 2 },
+		[SK_PROTOCOL] = { "protocol", 0 },
+		[SK_COMPONENT] = { "component", 0 },
+		[SK_JOIN] = { "join", 0 },
+	};
 	struct static_member m;
-	char err[128];
-	int i = 0, used, rc;
+	char err[160];
+	int i = 0, used, rc, k;
 
 	while (i < argc) {
-		if (!strcmp(argv[i], "-b") || !strcmp(argv[i], "protocol") ||
-		    !strcmp(argv[i], "component")) {
-			if (i + 1 == argc)
-				return usage_error("\"%s\" needs a value", argv[i]);
-			if (argv[i][0] == '-')
-				rc = read_file(argv[i + 1], set);
-			else if (!parse_u32(argv[i + 1],
-					    argv[i][0] == 'p' ? proto : comp))
-				rc = usage_error("bad %s \"%s\"", argv[i],
-						 argv[i + 1]);
-			else
-				rc = EXIT_OK;
-			if (rc)
-				return rc;
-			i += 2;
-		} else if (!strcmp(argv[i], "join")) {
+		if (KW_LOOKUP(argv[i], kw, "static", "keyword", &k))
+			return EXIT_USAGE;
+		if (k == SK_JOIN) {
 			if (!parse_membership(argv + i, argc - i, &used, &m, err,
 					      sizeof(err)))
 				return usage_error("static: %s", err);
@@ -117,10 +128,22 @@ static int static_parse(int argc, char **argv, struct static_set *set,
 			if (rc)
 				return rc;
 			i += used;
-		} else {
-			return usage_error("static: unknown argument \"%s\"",
-					   argv[i]);
+			continue;
 		}
+		if (i + 1 == argc)
+			return usage_error("static: \"%s\" needs a value",
+					   kw[k].name);
+		if (k == SK_FILE)
+			rc = read_file(argv[i + 1], set);
+		else if (k == SK_PROTOCOL ? !parse_proto(argv[i + 1], proto) :
+			 !parse_u32(argv[i + 1], comp))
+			rc = usage_error("static: bad %s \"%s\"", kw[k].name,
+					 argv[i + 1]);
+		else
+			rc = EXIT_OK;
+		if (rc)
+			return rc;
+		i += 2;
 	}
 	if (!set->n)
 		return usage_error("static: no membership given");
@@ -255,16 +278,19 @@ out:
 	return rc;
 }
 
-int cmd_static(int argc, char **argv, const struct mgmctl_opts *opts)
+static int static_run(struct mgmctl_cmd *cmd)
 {
-	struct static_set set = { 0 };
-	DWORD proto = STATIC_PROTOCOL_ID, comp = (DWORD)getpid();
-	int rc;
+	return static_hold(&cmd->set, cmd->proto, cmd->comp);
+}
 
-	(void)opts;
-	rc = static_parse(argc, argv, &set, &proto, &comp);
-	if (!rc)
-		rc = static_hold(&set, proto, comp);
-	free(set.m);
-	return rc;
+int static_parse(int argc, char **argv, struct mgmctl_cmd *cmd)
+{
+	if (argc && !strcmp(argv[0], "help"))
+		return object_help("static", cmd);
+	if (cmd->opts.json)
+		return usage_error("static: -j does not apply");
+	cmd->proto = STATIC_PROTOCOL_ID;
+	cmd->comp = (DWORD)getpid();
+	cmd->run = static_run;
+	return static_args(argc, argv, &cmd->set, &cmd->proto, &cmd->comp);
 }

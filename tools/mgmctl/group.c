@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mgmctl show [any|all] [group G] [source S]: list the table through an
- * enumeration cursor, printing each batch of records as it arrives (text
- * table or a JSON array streamed object by object).
+ * mgmctl group show [any|all] [group G] [source S]: the (S,G) entries (or,
+ * with "any", the groups) through a Windows-style enumeration cursor,
+ * printing each batch of records as it arrives (a text table or a JSON
+ * array streamed object by object). That enumeration has no start key, so
+ * the group and source filters are applied here; "membership show group G"
+ * is the one that costs what G holds.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +14,7 @@
 /* Records read per call: 64 KiB. */
 #define SHOW_BATCH	4096
 
-struct show_filter {
-	bool group_set, source_set;
-	DWORD group, source;
-};
-
-static bool show_match(const struct show_filter *f,
+static bool show_match(const struct mgmctl_filter *f,
 		       const SOURCE_GROUP_ENTRY *e)
 {
 	if (f->group_set && e->dwGroupAddr != f->group)
@@ -44,66 +42,24 @@ static void show_record(struct json *j, const struct mgmctl_opts *opts,
 	json_close(j, '}');
 }
 
-static int show_parse(int argc, char **argv, MGM_ENUM_TYPES *type,
-		      struct show_filter *f)
+static int group_run(struct mgmctl_cmd *cmd)
 {
-	int i;
-
-	*type = ALL_SOURCES;
-	memset(f, 0, sizeof(*f));
-	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "all")) {
-			*type = ALL_SOURCES;
-		} else if (!strcmp(argv[i], "any")) {
-			*type = ANY_SOURCE;
-		} else if (!strcmp(argv[i], "group") ||
-			   !strcmp(argv[i], "source")) {
-			bool group = argv[i][0] == 'g';
-
-			if (i + 1 == argc)
-				return usage_error("\"%s\" needs an address",
-						   argv[i]);
-			if (!parse_addr(argv[i + 1], true,
-					group ? &f->group : &f->source, NULL))
-				return usage_error("bad %s \"%s\"", argv[i],
-						   argv[i + 1]);
-			if (group)
-				f->group_set = true;
-			else
-				f->source_set = true;
-			i++;
-		} else {
-			return usage_error("show: unknown argument \"%s\"",
-					   argv[i]);
-		}
-	}
-	if (*type == ANY_SOURCE && f->source_set)
-		return usage_error("show any lists groups: \"source\" does not apply");
-	return EXIT_OK;
-}
-
-int cmd_show(int argc, char **argv, const struct mgmctl_opts *opts)
-{
+	const struct mgmctl_opts *opts = &cmd->opts;
 	SOURCE_GROUP_ENTRY *buf;
 	struct mgm_enum_status st;
-	struct show_filter filter;
-	MGM_ENUM_TYPES type;
 	bool changed = false;
 	struct json j;
 	HANDLE h;
 	uint32_t i;
 	int rc, err;
 
-	rc = show_parse(argc, argv, &type, &filter);
-	if (rc)
-		return rc;
 	rc = device_open_or_fail();
 	if (rc)
 		return rc;
 	buf = malloc(SHOW_BATCH * sizeof(*buf));
 	if (!buf)
 		return runtime_error("out of memory");
-	err = mgm_enum_start(type, &h, NULL);
+	err = mgm_enum_start(cmd->type, &h, NULL);
 	if (err) {
 		free(buf);
 		return errno_fail("start enumeration", err);
@@ -119,20 +75,50 @@ int cmd_show(int argc, char **argv, const struct mgmctl_opts *opts)
 		if (err)
 			break;
 		for (i = 0; i < st.count; i++)
-			if (show_match(&filter, &buf[i]))
+			if (show_match(&cmd->filter, &buf[i]))
 				show_record(&j, opts, &buf[i]);
 		if (st.status & MGM_ENUM_STATUS_CHANGED)
 			changed = true;
 	} while (!(st.status & MGM_ENUM_STATUS_END));
 	if (opts->json)
 		json_close(&j, ']');
-	fflush(stdout);
+	rc = fflush(stdout);
 	MgmGroupEnumerationEnd(h);
 	free(buf);
 	if (err)
 		return errno_fail("read enumeration", err);
+	if (rc)
+		return runtime_error("write error");
 	if (changed)
 		fputs("mgmctl: note: the table changed during the listing; entries present throughout are listed once\n",
 		      stderr);
+	return EXIT_OK;
+}
+
+int group_parse(int argc, char **argv, struct mgmctl_cmd *cmd)
+{
+	static const char *const allowed[] = { "group", "source", NULL };
+	static const struct mgmctl_kw types[] = { { "any", 0 }, { "all", 0 } };
+	int i, n = 0;
+
+	if (show_verb(&argc, &argv))
+		return object_help("group", cmd);
+	cmd->type = ALL_SOURCES;
+	/* "any" or "all" anywhere (no address looks like them); then filters. */
+	for (i = 0; i < argc; i++) {
+		int k = kw_match(argv[i], types, 2);
+
+		if (k == -2)
+			return KW_LOOKUP(argv[i], types, "group show", "keyword", &k);
+		if (k >= 0)
+			cmd->type = k ? ALL_SOURCES : ANY_SOURCE;
+		else
+			argv[n++] = argv[i];
+	}
+	if (parse_filters(n, argv, "group show", allowed, &cmd->filter))
+		return EXIT_USAGE;
+	if (cmd->type == ANY_SOURCE && cmd->filter.source_set)
+		return usage_error("group show any lists groups: \"source\" does not apply");
+	cmd->run = group_run;
 	return EXIT_OK;
 }
