@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Enumeration cursors (contract D5-D9): start, get-next, end.
+ * Enumeration cursors (contract D5-D9): start, get-next, end; of the
+ * entries (MGM_IOC_ENUM_*) or of the memberships (MGM_IOC_MEMBER_ENUM_*),
+ * counted together against max_cursors and ended by the same call.
  *
  * A cursor belongs to one open file and lives in that file's xarray under a
  * small id. Its position is a key (struct mgm_walk), never a pointer into the
@@ -21,24 +23,33 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include "key.h"
 #include "mgm.h"
 #include "walk.h"
 
-#define MGM_CURSOR_RECORDS	(PAGE_SIZE / sizeof(struct mgm_source_group))
+/* The cursor's kernel buffer: a page of records of either kind. */
+#define MGM_CURSOR_BUF		PAGE_SIZE
+
+/* A walk of either kind; @members tells which. */
+union mgm_any_walk {
+	struct mgm_walk groups;
+	struct mgm_member_walk members;
+};
 
 struct mgm_cursor {
 	struct mutex lock;		/* serialises get-next on this cursor */
 	refcount_t refs;
-	struct mgm_walk walk;
+	bool members;			/* a membership cursor; set at start */
+	union mgm_any_walk walk;
 	/*
 	 * Where the last get-next found the walk, and the task that made it
 	 * (compared, never dereferenced): mgm_enum_next_undo() goes back
 	 * there if that call's reply could not be written back.
 	 */
-	struct mgm_walk undo_walk;
+	union mgm_any_walk undo_walk;
 	const struct task_struct *undo_task;
 	u64 start_generation;
-	struct mgm_source_group *buf;	/* MGM_CURSOR_RECORDS records */
+	void *buf;			/* MGM_CURSOR_BUF bytes */
 	struct rcu_head rcu;
 };
 
@@ -63,6 +74,52 @@ static struct mgm_cursor *mgm_cursor_get(struct mgm_file *mf, u32 id)
 	return c;
 }
 
+/* A new cursor of this file, counted in its cursors; ERR_PTR on failure. */
+static struct mgm_cursor *mgm_cursor_new(struct mgm_file *mf)
+{
+	struct mgm_cursor *c;
+	int err;
+
+	/* Never above the limit, even for a moment: MGM_IOC_STATS reads it. */
+	if (!atomic_add_unless(&mf->cursors_count, 1, mgm_max_cursors))
+		return ERR_PTR(-ENOSPC);
+
+	err = -ENOMEM;
+	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
+	if (!c)
+		goto uncount;
+	c->buf = kmalloc(MGM_CURSOR_BUF, GFP_KERNEL_ACCOUNT);
+	if (!c->buf)
+		goto free;
+	mutex_init(&c->lock);
+	refcount_set(&c->refs, 1);
+	c->start_generation = READ_ONCE(mf->mn->generation);
+	return c;
+
+free:
+	kfree(c);
+uncount:
+	atomic_dec(&mf->cursors_count);
+	return ERR_PTR(err);
+}
+
+/* Publish @c under a new id of the file, or free it. */
+static int mgm_cursor_publish(struct mgm_file *mf, struct mgm_cursor *c,
+			      u32 *id)
+{
+	int err = xa_alloc_cyclic(&mf->cursors, id, c, xa_limit_31b,
+				  &mf->next_cursor, GFP_KERNEL_ACCOUNT);
+
+	if (err < 0) {
+		mutex_destroy(&c->lock);
+		kfree(c->buf);
+		kfree(c);
+		atomic_dec(&mf->cursors_count);
+		return err;
+	}
+	return 0;
+}
+
 int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg)
 {
 	struct mgm_cursor *c;
@@ -72,44 +129,97 @@ int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg)
 	    (arg->type != MGM_ENUM_ANY_SOURCE &&
 	     arg->type != MGM_ENUM_ALL_SOURCES))
 		return -EINVAL;
-	/* Never above the limit, even for a moment: MGM_IOC_STATS reads it. */
-	if (!atomic_add_unless(&mf->cursors_count, 1, mgm_max_cursors))
-		return -ENOSPC;
-
-	err = -ENOMEM;
-	c = kzalloc(sizeof(*c), GFP_KERNEL_ACCOUNT);
-	if (!c)
-		goto uncount;
-	c->buf = kmalloc_array(MGM_CURSOR_RECORDS, sizeof(*c->buf),
-			       GFP_KERNEL_ACCOUNT);
-	if (!c->buf)
-		goto free;
-	mutex_init(&c->lock);
-	refcount_set(&c->refs, 1);
-	mgm_walk_init(&c->walk, arg->type);
-	c->start_generation = READ_ONCE(mf->mn->generation);
-
-	err = xa_alloc_cyclic(&mf->cursors, &arg->cursor, c, xa_limit_31b,
-			      &mf->next_cursor, GFP_KERNEL_ACCOUNT);
-	if (err < 0)
-		goto free;
+	c = mgm_cursor_new(mf);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	mgm_walk_init(&c->walk.groups, arg->type);
+	err = mgm_cursor_publish(mf, c, &arg->cursor);
+	if (err)
+		return err;
 	arg->generation = c->start_generation;
 	return 0;
-
-free:
-	kfree(c->buf);
-	kfree(c);
-uncount:
-	atomic_dec(&mf->cursors_count);
-	return err;
 }
 
-int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
+/* The checks of struct mgm_member_enum_start, in this order. */
+static int mgm_member_enum_check(const struct mgm_member_enum_start *arg)
 {
-	struct mgm_source_group __user *ubuf = u64_to_user_ptr(arg->buffer);
+	u32 f = arg->flags;
+
+	if ((f & ~MGM_MEMBER_ENUM_FLAGS) || arg->pad)
+		return -EINVAL;
+	if (f & MGM_MEMBER_ENUM_RANGE) {
+		if (mgm_key(arg->from_source, arg->from_group) >
+		    mgm_key(arg->to_source, arg->to_group))
+			return -EINVAL;
+	} else if (arg->from_source || arg->from_group || arg->to_source ||
+		   arg->to_group) {
+		return -EINVAL;
+	}
+	if (!(f & MGM_MEMBER_ENUM_SOURCE) && arg->source)
+		return -EINVAL;
+	if (!(f & MGM_MEMBER_ENUM_IFINDEX) && arg->ifindex)
+		return -EINVAL;
+	if (!(f & MGM_MEMBER_ENUM_PROTOCOL) && arg->protocol_id)
+		return -EINVAL;
+	return 0;
+}
+
+int mgm_member_enum_start(struct mgm_file *mf,
+			  struct mgm_member_enum_start *arg)
+{
+	struct mgm_member_walk *w;
+	struct mgm_cursor *c;
+	int err;
+
+	err = mgm_member_enum_check(arg);
+	if (err)
+		return err;
+	c = mgm_cursor_new(mf);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	c->members = true;
+	w = &c->walk.members;
+	w->match = arg->flags & ~MGM_MEMBER_ENUM_RANGE;
+	w->last = U64_MAX;
+	if (arg->flags & MGM_MEMBER_ENUM_RANGE) {
+		w->next = mgm_key(arg->from_source, arg->from_group);
+		w->last = mgm_key(arg->to_source, arg->to_group);
+	}
+	w->source = be32_to_cpu(arg->source);
+	w->ifindex = arg->ifindex;
+	w->protocol_id = arg->protocol_id;
+	err = mgm_cursor_publish(mf, c, &arg->cursor);
+	if (err)
+		return err;
+	arg->generation = c->start_generation;
+	return 0;
+}
+
+/* Gather the next records of @c into its buffer, up to @room; under RCU. */
+static u32 mgm_cursor_gather(struct mgm_net *mn, struct mgm_cursor *c,
+			     u32 room)
+{
+	if (c->members)
+		return mgm_walk_members_gather(&mn->table, &c->walk.members,
+					       c->buf, room);
+	return mgm_walk_gather(&mn->table, &c->walk.groups, c->buf, room);
+}
+
+static bool mgm_cursor_end(const struct mgm_cursor *c)
+{
+	return c->members ? c->walk.members.end : c->walk.groups.end;
+}
+
+static int mgm_cursor_next(struct mgm_file *mf, struct mgm_enum_next *arg,
+			   bool members)
+{
+	size_t size = members ? sizeof(struct mgm_member_record) :
+				sizeof(struct mgm_source_group);
+	char __user *ubuf = u64_to_user_ptr(arg->buffer);
+	u32 per_gather = MGM_CURSOR_BUF / size;
 	struct mgm_net *mn = mf->mn;
 	u32 room, count = 0, n;
-	struct mgm_walk saved;
+	union mgm_any_walk saved;
 	struct mgm_cursor *c;
 	int err = 0;
 
@@ -122,21 +232,24 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 	arg->count = 0;
 	arg->status = 0;
 	arg->start_generation = c->start_generation;
-	room = arg->buffer_size / sizeof(*ubuf);
+	if (c->members != members) {
+		err = -EINVAL;
+		goto out;
+	}
+	room = arg->buffer_size / size;
 	if (!room) {
-		arg->buffer_size = sizeof(*ubuf);
+		arg->buffer_size = size;
 		err = -ERANGE;
 		goto out;
 	}
 
 	mutex_lock(&c->lock);
 	saved = c->walk;
-	while (count < room && !c->walk.end) {
+	while (count < room && !mgm_cursor_end(c)) {
 		rcu_read_lock();
-		n = mgm_walk_gather(&mn->table, &c->walk, c->buf,
-				    min_t(u32, room - count, MGM_CURSOR_RECORDS));
+		n = mgm_cursor_gather(mn, c, min(room - count, per_gather));
 		rcu_read_unlock();
-		if (copy_to_user(ubuf + count, c->buf, n * sizeof(*ubuf))) {
+		if (copy_to_user(ubuf + (size_t)count * size, c->buf, n * size)) {
 			c->walk = saved;	/* as if the call never happened */
 			count = 0;
 			err = -EFAULT;
@@ -147,7 +260,7 @@ int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
 	}
 	arg->count = count;
 	if (!err) {
-		if (c->walk.end)
+		if (mgm_cursor_end(c))
 			arg->status |= MGM_ENUM_STATUS_END;
 		c->undo_walk = saved;
 		c->undo_task = current;
@@ -162,8 +275,26 @@ out:
 	return err;
 }
 
+int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
+{
+	return mgm_cursor_next(mf, arg, false);
+}
+
+int mgm_member_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg)
+{
+	return mgm_cursor_next(mf, arg, true);
+}
+
 /* The new cursor's id could not be returned: end it. */
 void mgm_enum_start_undo(struct mgm_file *mf, struct mgm_enum_start *arg)
+{
+	struct mgm_enum_end end = { .cursor = arg->cursor };
+
+	mgm_enum_end(mf, &end);
+}
+
+void mgm_member_enum_start_undo(struct mgm_file *mf,
+				struct mgm_member_enum_start *arg)
 {
 	struct mgm_enum_end end = { .cursor = arg->cursor };
 
@@ -188,6 +319,11 @@ void mgm_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg)
 	}
 	mutex_unlock(&c->lock);
 	mgm_cursor_put(c);
+}
+
+void mgm_member_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg)
+{
+	mgm_enum_next_undo(mf, arg);
 }
 
 int mgm_enum_end(struct mgm_file *mf, struct mgm_enum_end *arg)

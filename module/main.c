@@ -109,6 +109,10 @@ MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
 MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
 MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
 MGM_HANDLER(MGM_IOC_SUBSCRIBE, mgm_subscribe, struct mgm_subscribe)
+MGM_HANDLER(MGM_IOC_MEMBER_ENUM_START, mgm_member_enum_start,
+	    struct mgm_member_enum_start)
+MGM_HANDLER(MGM_IOC_MEMBER_ENUM_NEXT, mgm_member_enum_next,
+	    struct mgm_enum_next)
 
 #define MGM_UNDO(_fn, _type)						\
 	static void _fn##_ioctl(struct mgm_file *mf, void *arg)		\
@@ -119,6 +123,8 @@ MGM_HANDLER(MGM_IOC_SUBSCRIBE, mgm_subscribe, struct mgm_subscribe)
 MGM_UNDO(mgm_register_undo, struct mgm_register)
 MGM_UNDO(mgm_enum_start_undo, struct mgm_enum_start)
 MGM_UNDO(mgm_enum_next_undo, struct mgm_enum_next)
+MGM_UNDO(mgm_member_enum_start_undo, struct mgm_member_enum_start)
+MGM_UNDO(mgm_member_enum_next_undo, struct mgm_enum_next)
 
 #define MGM_IOCTL(_name, _fn, _flags)					\
 	[_IOC_NR(MGM_IOC_##_name)] = {					\
@@ -147,6 +153,9 @@ static const struct mgm_ioctl_desc mgm_ioctls[] = {
 	MGM_IOCTL(ENUM_END, mgm_enum_end, 0),
 	MGM_IOCTL(STATS, mgm_stats, 0),
 	MGM_IOCTL(SUBSCRIBE, mgm_subscribe, 0),
+	MGM_IOCTL_UNDO(MEMBER_ENUM_START, mgm_member_enum_start, 0),
+	MGM_IOCTL_UNDO(MEMBER_ENUM_NEXT, mgm_member_enum_next,
+		       MGM_IOCTL_OUT_ON_ERROR),
 };
 
 /* Large enough for every argument struct; checked in mgm_check_abi(). */
@@ -405,6 +414,31 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_event, member_flags, 60);
 	MGM_CHECK_OFFSET(struct mgm_event, lost, 64);
 	MGM_CHECK_OFFSET(struct mgm_event, reserved, 72);
+	MGM_CHECK_SIZE(struct mgm_member_enum_start, 48);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, flags, 0);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, cursor, 4);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, from_source, 8);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, from_group, 12);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, to_source, 16);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, to_group, 20);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, source, 24);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, ifindex, 28);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, protocol_id, 32);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, pad, 36);
+	MGM_CHECK_OFFSET(struct mgm_member_enum_start, generation, 40);
+
+	MGM_CHECK_SIZE(struct mgm_member_record, 40);
+	MGM_CHECK_OFFSET(struct mgm_member_record, source, 0);
+	MGM_CHECK_OFFSET(struct mgm_member_record, source_mask, 4);
+	MGM_CHECK_OFFSET(struct mgm_member_record, group, 8);
+	MGM_CHECK_OFFSET(struct mgm_member_record, group_mask, 12);
+	MGM_CHECK_OFFSET(struct mgm_member_record, ifindex, 16);
+	MGM_CHECK_OFFSET(struct mgm_member_record, nexthop, 20);
+	MGM_CHECK_OFFSET(struct mgm_member_record, protocol_id, 24);
+	MGM_CHECK_OFFSET(struct mgm_member_record, component_id, 28);
+	MGM_CHECK_OFFSET(struct mgm_member_record, member_flags, 32);
+	MGM_CHECK_OFFSET(struct mgm_member_record, reserved, 36);
+
 	/* A queued event costs at most 64 bytes of kernel memory. */
 	BUILD_BUG_ON(sizeof(struct mgm_evslot) > 64);
 

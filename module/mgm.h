@@ -248,6 +248,12 @@ void mgm_enum_start_undo(struct mgm_file *mf, struct mgm_enum_start *arg);
 int mgm_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg);
 void mgm_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg);
 int mgm_enum_end(struct mgm_file *mf, struct mgm_enum_end *arg);
+int mgm_member_enum_start(struct mgm_file *mf,
+			  struct mgm_member_enum_start *arg);
+void mgm_member_enum_start_undo(struct mgm_file *mf,
+				struct mgm_member_enum_start *arg);
+int mgm_member_enum_next(struct mgm_file *mf, struct mgm_enum_next *arg);
+void mgm_member_enum_next_undo(struct mgm_file *mf, struct mgm_enum_next *arg);
 void mgm_cursors_release(struct mgm_file *mf);
 
 /* proc.c */

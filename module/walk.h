@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The lock-free walk over the (S,G) index that enumeration cursors (and the
- * KUnit tests) use.
+ * The lock-free walks over the (S,G) index that enumeration cursors (and the
+ * KUnit tests) use: of the entries (groups) and of the memberships.
  */
 #ifndef MGM_WALK_H
 #define MGM_WALK_H
@@ -47,12 +47,44 @@ static inline void mgm_walk_init(struct mgm_walk *w, u32 type)
 static inline void mgm_walk_between_chunks(struct mgm_walk *w)
 {
 #if IS_ENABLED(CONFIG_KUNIT)
-	if (w->between_chunks)
+	if (w && w->between_chunks)
 		w->between_chunks(w);
 #endif
 }
 
 unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 			     struct mgm_source_group *out, unsigned int max);
+
+/**
+ * struct mgm_member_walk - where a membership enumeration stands
+ * @next:	the smallest (S,G) key not finished
+ * @last:	the largest key considered
+ * @after:	with @partial: the record of entry @next last returned; the
+ *		walk resumes at the entry's memberships that order after it
+ * @partial:	entry @next was left part-way (the buffer was full)
+ * @match:	MGM_MEMBER_ENUM_SOURCE, _IFINDEX, _PROTOCOL
+ * @source:	host order, with MGM_MEMBER_ENUM_SOURCE
+ * @ifindex:	with MGM_MEMBER_ENUM_IFINDEX
+ * @protocol_id: with MGM_MEMBER_ENUM_PROTOCOL
+ * @end:	no matching membership was found at or after the position
+ *
+ * The position is (key, membership order), never a pointer: see walk.c.
+ */
+struct mgm_member_walk {
+	u64 next;
+	u64 last;
+	struct mgm_member_record after;
+	bool partial;
+	bool end;
+	u32 match;
+	u32 source;
+	u32 ifindex;
+	u32 protocol_id;
+};
+
+unsigned int mgm_walk_members_gather(struct maple_tree *mt,
+				     struct mgm_member_walk *w,
+				     struct mgm_member_record *out,
+				     unsigned int max);
 
 #endif /* MGM_WALK_H */

@@ -46,11 +46,33 @@ SIZE(struct mgm_enum_end, 8);
 SIZE(struct mgm_stats, 72);
 OFF(struct mgm_stats, max_entries, 40);
 OFF(struct mgm_stats, pad, 68);
+SIZE(struct mgm_member_enum_start, 48);
+OFF(struct mgm_member_enum_start, flags, 0);
+OFF(struct mgm_member_enum_start, cursor, 4);
+OFF(struct mgm_member_enum_start, from_source, 8);
+OFF(struct mgm_member_enum_start, from_group, 12);
+OFF(struct mgm_member_enum_start, to_source, 16);
+OFF(struct mgm_member_enum_start, to_group, 20);
+OFF(struct mgm_member_enum_start, source, 24);
+OFF(struct mgm_member_enum_start, ifindex, 28);
+OFF(struct mgm_member_enum_start, protocol_id, 32);
+OFF(struct mgm_member_enum_start, pad, 36);
+OFF(struct mgm_member_enum_start, generation, 40);
+SIZE(struct mgm_member_record, 40);
+OFF(struct mgm_member_record, group, 8);
+OFF(struct mgm_member_record, ifindex, 16);
+OFF(struct mgm_member_record, nexthop, 20);
+OFF(struct mgm_member_record, protocol_id, 24);
+OFF(struct mgm_member_record, component_id, 28);
+OFF(struct mgm_member_record, member_flags, 32);
+OFF(struct mgm_member_record, reserved, 36);
 
 /* The command numbers encode these sizes, so they match on both ABIs too. */
 static_assert(MGM_IOC_ENUM_NEXT == 0xc030d60a, "MGM_IOC_ENUM_NEXT");
 static_assert(MGM_IOC_STATS == 0x8048d60c, "MGM_IOC_STATS");
 static_assert(MGM_IOC_ADD_MEMBERSHIP == 0x4020d606, "MGM_IOC_ADD_MEMBERSHIP");
+static_assert(MGM_IOC_MEMBER_ENUM_START == 0xc030d60d, "MGM_IOC_MEMBER_ENUM_START");
+static_assert(MGM_IOC_MEMBER_ENUM_NEXT == 0xc030d60e, "MGM_IOC_MEMBER_ENUM_NEXT");
 
 TEST(every_command_reaches_the_module)
 {

@@ -99,7 +99,7 @@ TEST(unknown_ioctls_are_enotty)
 	/* Our magic, numbers no command uses. */
 	EXPECT_EQ(-1, ioctl(fd, _IO(MGM_IOC_MAGIC, 0x00)));
 	EXPECT_EQ(ENOTTY, errno);
-	EXPECT_EQ(-1, ioctl(fd, _IOWR(MGM_IOC_MAGIC, 0x0D, struct mgm_stats), buf));
+	EXPECT_EQ(-1, ioctl(fd, _IOWR(MGM_IOC_MAGIC, 0x0F, struct mgm_stats), buf));
 	EXPECT_EQ(ENOTTY, errno);
 	EXPECT_EQ(-1, ioctl(fd, _IOWR(MGM_IOC_MAGIC, 0xFF, struct mgm_stats), buf));
 	EXPECT_EQ(ENOTTY, errno);

@@ -219,6 +219,10 @@ static const struct {
 	{ "show bogus", "mgmctl: group show: unknown keyword \"bogus\"\n" },
 	{ "interface show group 232.1.1.1", "mgmctl: interface show: unknown keyword \"group\"\n" },
 	{ "interface show dev abcdefghijklmnop", "mgmctl: interface show: bad interface name \"abcdefghijklmnop\"\n" },
+	{ "membership show proto bogus", "mgmctl: membership show: bad protocol \"bogus\": neither a known name nor a number\n" },
+	{ "m s via 10.0.0.1", "mgmctl: membership show: unknown keyword \"via\"\n" },
+	{ "m s d", "mgmctl: membership show: \"dev\" needs a value\n" },
+	{ "m s p 1 p 2", "mgmctl: membership show: \"proto\" given twice\n" },
 	{ "protocol show now", "mgmctl: protocol show: unknown argument \"now\"\n" },
 	{ "stats now", "mgmctl: stats: unknown argument \"now\"\n" },
 	{ "help bogus", "mgmctl: unknown object \"bogus\"\n" },
@@ -331,6 +335,17 @@ TEST(valid_commands)
 	EXPECT_EQ(EXIT_OK, p.rc);
 	EXPECT_TRUE(p.cmd.filter.dev_set);
 	EXPECT_STREQ("eth0", p.cmd.filter.dev);
+	mgmctl_cmd_free(&p.cmd);
+	parse_line("m s d eth0 g 232.1.1.1 s 10.0.0.1 p igmp", &p);
+	EXPECT_EQ(EXIT_OK, p.rc) TH_LOG("%s", p.err);
+	EXPECT_TRUE(p.cmd.filter.dev_set && p.cmd.filter.group_set &&
+		    p.cmd.filter.source_set && p.cmd.filter.proto_set);
+	EXPECT_EQ(10u, p.cmd.filter.proto);
+	EXPECT_EQ(htonl(0x0a000001), p.cmd.filter.source);
+	mgmctl_cmd_free(&p.cmd);
+	parse_line("membership proto 10006", &p);
+	EXPECT_EQ(EXIT_OK, p.rc);
+	EXPECT_EQ(10006u, p.cmd.filter.proto);
 	mgmctl_cmd_free(&p.cmd);
 	parse_line("p", &p);
 	EXPECT_EQ(EXIT_OK, p.rc);

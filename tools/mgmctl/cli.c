@@ -26,6 +26,9 @@ static int legacy_show_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 static const struct mgmctl_object mgmctl_objects[] = {
 	{ "group", 0, group_parse,
 	  "       mgmctl [OPTIONS] group [show] [any|all] [group G] [source S]\n" },
+	{ "membership", 0, membership_parse,
+	  "       mgmctl [OPTIONS] membership [show] [dev NAME] [group G] [source S]\n"
+	  "                                   [proto NAME|ID]\n" },
 	{ "protocol", 0, protocol_parse,
 	  "       mgmctl [OPTIONS] protocol [show]\n" },
 	{ "interface", 0, interface_parse,

@@ -288,7 +288,9 @@ struct mgm_source_group {
  * snapshot can start again.
  *
  * If @buffer_size is below one record, fails with ERANGE and writes the
- * needed size to @buffer_size. On any error the cursor does not move.
+ * needed size to @buffer_size. On any error the cursor does not move. A
+ * membership cursor's id given to MGM_IOC_ENUM_NEXT, or a group cursor's
+ * to MGM_IOC_MEMBER_ENUM_NEXT, is EINVAL.
  * Calls on one cursor are serialised; distinct cursors run in parallel.
  */
 struct mgm_enum_next {
@@ -305,7 +307,8 @@ struct mgm_enum_next {
 
 /**
  * struct mgm_enum_end - free an enumeration cursor (MGM_IOC_ENUM_END)
- * @cursor:	cursor id; unknown or already ended is EINVAL
+ * @cursor:	cursor id, of either kind (group or membership); unknown or
+ *		already ended is EINVAL
  * @pad:	must be zero
  */
 struct mgm_enum_end {
@@ -344,6 +347,101 @@ struct mgm_stats {
 	__u32	max_interfaces;
 	__u32	max_batch;
 	__u32	pad;
+};
+
+/*
+ * Membership enumeration: who joined where. A membership cursor
+ * (MGM_IOC_MEMBER_ENUM_START) lists the memberships themselves, one
+ * struct mgm_member_record each, read with MGM_IOC_MEMBER_ENUM_NEXT (the
+ * same struct mgm_enum_next as MGM_IOC_ENUM_NEXT) and ended with
+ * MGM_IOC_ENUM_END. It is a cursor like the others: bound to the file,
+ * counted in max_cursors and struct mgm_stats.cursors.
+ */
+#define MGM_MEMBER_ENUM_RANGE		0x1	/* only (S,G) in [from, to] */
+#define MGM_MEMBER_ENUM_SOURCE		0x2	/* only entries of @source */
+#define MGM_MEMBER_ENUM_IFINDEX		0x4	/* only memberships on @ifindex */
+#define MGM_MEMBER_ENUM_PROTOCOL	0x8	/* only those of @protocol_id */
+#define MGM_MEMBER_ENUM_FLAGS		0xf
+
+/**
+ * struct mgm_member_enum_start - open a membership cursor
+ *	(MGM_IOC_MEMBER_ENUM_START)
+ * @flags:		MGM_MEMBER_ENUM_* bits: which of the fields below
+ *			apply. Other bits are EINVAL; a field whose bit is not
+ *			set must be zero, else EINVAL.
+ * @cursor:		out: cursor id, valid on this file only
+ * @from_source:	with MGM_MEMBER_ENUM_RANGE: the first (source, group)
+ * @from_group:		considered; entries are compared in the order
+ *			MGM_IOC_ENUM_NEXT lists them, (group, source) as
+ *			host-order numbers
+ * @to_source:		with MGM_MEMBER_ENUM_RANGE: the last (source, group)
+ * @to_group:		considered, inclusive; below from is EINVAL
+ * @source:		with MGM_MEMBER_ENUM_SOURCE: only entries with this
+ *			source (0: the (*,G) and (*,*) ones)
+ * @ifindex:		with MGM_MEMBER_ENUM_IFINDEX: only memberships on it
+ * @protocol_id:	with MGM_MEMBER_ENUM_PROTOCOL: only memberships of
+ *			protocols with this id
+ * @pad:		must be zero
+ * @generation:		out: the table's generation at start
+ *
+ * The walk starts with one O(log n) descent at @from and ends after @to,
+ * so a range (one group: from (0, G) to (255.255.255.255, G)) costs what
+ * it holds, not the table. With MGM_MEMBER_ENUM_SOURCE the walk skips from
+ * group to group (one descent per group). The interface and protocol
+ * filters are applied while walking, in the kernel.
+ */
+struct mgm_member_enum_start {
+	__u32	flags;
+	__u32	cursor;
+	__be32	from_source;
+	__be32	from_group;
+	__be32	to_source;
+	__be32	to_group;
+	__be32	source;
+	__u32	ifindex;
+	__u32	protocol_id;
+	__u32	pad;
+	__u64	generation;
+};
+
+/**
+ * struct mgm_member_record - one membership, as MGM_IOC_MEMBER_ENUM_NEXT
+ *	returns it
+ * @source:		source address, 0 for any source
+ * @source_mask:	255.255.255.255, or 0 with source 0
+ * @group:		group address, 0 for the (*,*) entry
+ * @group_mask:		255.255.255.255, or 0 with group 0
+ * @ifindex:		interface of the membership
+ * @nexthop:		its next hop
+ * @protocol_id:	protocol that made it
+ * @component_id:	that protocol's component id
+ * @member_flags:	MGM_JOIN_STATE and/or MGM_FORWARD_STATE
+ * @reserved:		zero
+ *
+ * Records come in ascending (group, source) order, as MGM_IOC_ENUM_NEXT's,
+ * and within one (S,G) in ascending (@ifindex, @nexthop, @protocol_id,
+ * @component_id) order, next hop as a host-order number. Memberships with
+ * forward state only are listed too (their entry is not listed by
+ * MGM_IOC_ENUM_NEXT).
+ *
+ * Guarantee, as for MGM_IOC_ENUM_NEXT: every membership present from the
+ * start of the cursor to its end is returned exactly once; no record is
+ * returned twice (the position is that order's key); memberships added or
+ * removed meanwhile may or may not appear; a change of flags meanwhile
+ * gives either value. ERANGE and the status bits are as for
+ * MGM_IOC_ENUM_NEXT, with this record's size.
+ */
+struct mgm_member_record {
+	__be32	source;
+	__be32	source_mask;
+	__be32	group;
+	__be32	group_mask;
+	__u32	ifindex;
+	__be32	nexthop;
+	__u32	protocol_id;
+	__u32	component_id;
+	__u32	member_flags;
+	__u32	reserved;
 };
 
 /*
@@ -471,6 +569,8 @@ struct mgm_event {
 #define MGM_IOC_ENUM_NEXT		_IOWR(MGM_IOC_MAGIC, 0x0A, struct mgm_enum_next)
 #define MGM_IOC_ENUM_END		_IOW(MGM_IOC_MAGIC, 0x0B, struct mgm_enum_end)
 #define MGM_IOC_STATS			_IOR(MGM_IOC_MAGIC, 0x0C, struct mgm_stats)
+#define MGM_IOC_MEMBER_ENUM_START	_IOWR(MGM_IOC_MAGIC, 0x0D, struct mgm_member_enum_start)
+#define MGM_IOC_MEMBER_ENUM_NEXT	_IOWR(MGM_IOC_MAGIC, 0x0E, struct mgm_enum_next)
 /* 0x20-0x2F: events. */
 #define MGM_IOC_SUBSCRIBE		_IOWR(MGM_IOC_MAGIC, 0x20, struct mgm_subscribe)
 

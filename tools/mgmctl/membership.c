@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgmctl membership show [dev NAME] [group G] [source S] [proto NAME|ID]:
+ * who joined where, through a membership cursor (MGM_IOC_MEMBER_ENUM_*, on
+ * mgmctl's own file of /dev/mgm) with every filter given to the kernel:
+ * "group G" is the cursor's range (it costs what G holds), "source S" its
+ * source filter (the range of one entry with a group), "dev" and "proto"
+ * its interface and protocol filters. Records are printed as each batch
+ * arrives.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include "mgmctl.h"
+
+/* Records read per call: 64 KiB. */
+#define MEMBER_BATCH	(65536 / sizeof(struct mgm_member_record))
+
+static const char *dev_name(unsigned int ifindex, char buf[IF_NAMESIZE])
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "%u", ifindex);	/* gone meanwhile */
+	return buf;
+}
+
+/* "igmp(10)", or the number alone when it has no name. */
+static const char *proto_label(DWORD id, char buf[16])
+{
+	const char *name = proto_name(id);
+
+	if (name)
+		snprintf(buf, 16, "%.10s(%u)", name, id);
+	else
+		snprintf(buf, 16, "%u", id);
+	return buf;
+}
+
+static void member_print(struct json *j, const struct mgmctl_opts *opts,
+			 const struct mgm_member_record *r)
+{
+	const char *name = proto_name(r->protocol_id);
+	char b[5][16], dev[IF_NAMESIZE], id[16];
+	bool join = r->member_flags & MGM_JOIN_STATE;
+	bool fwd = r->member_flags & MGM_FORWARD_STATE;
+
+	if (!opts->json) {
+		printf("%-15s  %-15s  %-16s %-15s  %-16s %-10u %s%s%s\n",
+		       addr_str(r->group, true, b[0]),
+		       addr_str(r->source, true, b[1]),
+		       dev_name(r->ifindex, dev), addr_str(r->nexthop, false, b[2]),
+		       proto_label(r->protocol_id, id),
+		       r->component_id, join ? "join" : "",
+		       join && fwd ? "," : "", fwd ? "forward" : "");
+		return;
+	}
+	json_open(j, '{');
+	json_key_str(j, "group", addr_str(r->group, false, b[0]));
+	json_key_str(j, "group_mask", addr_str(r->group_mask, false, b[1]));
+	json_key_str(j, "source", addr_str(r->source, false, b[2]));
+	json_key_str(j, "source_mask", addr_str(r->source_mask, false, b[3]));
+	json_key_str(j, "dev", dev_name(r->ifindex, dev));
+	json_key_u64(j, "ifindex", r->ifindex);
+	json_key_str(j, "nexthop", addr_str(r->nexthop, false, b[4]));
+	json_key_u64(j, "protocol", r->protocol_id);
+	json_key_str(j, "protocol_name", name ? name : "");
+	json_key_u64(j, "component", r->component_id);
+	json_key_bool(j, "join", join);
+	json_key_bool(j, "forward", fwd);
+	json_close(j, '}');
+}
+
+static int membership_run(struct mgmctl_cmd *cmd)
+{
+	const struct mgmctl_filter *f = &cmd->filter;
+	struct mgm_member_enum_start a = { 0 };
+	struct mgm_member_record *buf;
+	struct mgm_enum_end end = { 0 };
+	struct mgm_enum_next n;
+	bool changed = false;
+	struct json j;
+	int fd, rc, err = 0;
+	uint32_t i;
+
+	if (f->dev_set) {
+		a.ifindex = if_nametoindex(f->dev);
+		if (!a.ifindex)
+			return runtime_error("dev %s: no such interface", f->dev);
+		a.flags |= MGM_MEMBER_ENUM_IFINDEX;
+	}
+	if (f->group_set) {
+		a.flags |= MGM_MEMBER_ENUM_RANGE;
+		a.from_group = a.to_group = f->group;
+		a.to_source = f->source_set ? f->source : 0xffffffffu;
+		a.from_source = f->source_set ? f->source : 0;
+	} else if (f->source_set) {
+		a.flags |= MGM_MEMBER_ENUM_SOURCE;
+		a.source = f->source;
+	}
+	if (f->proto_set) {
+		a.flags |= MGM_MEMBER_ENUM_PROTOCOL;
+		a.protocol_id = f->proto;
+	}
+	rc = raw_open_or_fail(&fd);
+	if (rc)
+		return rc;
+	buf = malloc(MEMBER_BATCH * sizeof(*buf));
+	if (!buf) {
+		close(fd);
+		return runtime_error("out of memory");
+	}
+	if (ioctl(fd, MGM_IOC_MEMBER_ENUM_START, &a)) {
+		rc = errno_fail("start membership enumeration", -errno);
+		goto out;
+	}
+	json_init(&j, stdout, cmd->opts.pretty);
+	if (cmd->opts.json)
+		json_open(&j, '[');
+	else
+		printf("%-15s  %-15s  %-16s %-15s  %-16s %-10s %s\n", "GROUP",
+		       "SOURCE", "DEV", "NEXTHOP", "PROTOCOL", "COMPONENT",
+		       "FLAGS");
+	do {
+		n = (struct mgm_enum_next) { .cursor = a.cursor,
+			.buffer = (uintptr_t)buf,
+			.buffer_size = MEMBER_BATCH * sizeof(*buf) };
+		if (ioctl(fd, MGM_IOC_MEMBER_ENUM_NEXT, &n)) {
+			err = -errno;
+			break;
+		}
+		for (i = 0; i < n.count; i++)
+			member_print(&j, &cmd->opts, &buf[i]);
+		if (n.status & MGM_ENUM_STATUS_CHANGED)
+			changed = true;
+	} while (!(n.status & MGM_ENUM_STATUS_END));
+	if (cmd->opts.json)
+		json_close(&j, ']');
+	end.cursor = a.cursor;
+	ioctl(fd, MGM_IOC_ENUM_END, &end);
+	if (fflush(stdout))
+		rc = runtime_error("write error");
+	else if (err)
+		rc = errno_fail("read membership enumeration", err);
+	else if (changed)
+		fputs("mgmctl: note: the table changed during the listing; memberships present throughout are listed once\n",
+		      stderr);
+out:
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+int membership_parse(int argc, char **argv, struct mgmctl_cmd *cmd)
+{
+	static const char *const allowed[] = {
+		"dev", "group", "source", "proto", NULL,
+	};
+
+	if (show_verb(&argc, &argv))
+		return object_help("membership", cmd);
+	cmd->run = membership_run;
+	return parse_filters(argc, argv, "membership show", allowed,
+			     &cmd->filter);
+}
