@@ -6,16 +6,20 @@
  * ascending (group, source) order:
  *
  *   entries 2 memberships 3 protocols 1 interfaces 2 generation 7
- *   group           source          protocol   component  ifindex    nexthop         flags
- *   232.1.1.1       10.0.0.1        17         1          2          0.0.0.0         join,forward
+ *   group     source    protocol component ifindex dev  nexthop flags
+ *   232.1.1.1 10.0.0.1  17       1         2       eth0 0.0.0.0 join,forward
  *
- * A wildcard source or group is printed as "*". "entries" counts the
+ * (columns padded to 15, 15, 10, 10, 10, 16 and 15 characters).
+ * A wildcard source or group is printed as "*". "dev" is the name of the
+ * interface (looked up under RCU as the line is written; "-" once the
+ * device is gone): every field is one word, so lines split on blanks. "entries" counts the
  * entries that enumeration lists (those with join state); memberships with
  * forward state only are shown too.
  *
  * Read under RCU like enumeration, with the position kept as a key, so a
  * reader never blocks writers and each read() resumes in O(log n).
  */
+#include <linux/netdevice.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
@@ -105,6 +109,7 @@ static int mgm_proc_show(struct seq_file *seq, void *v)
 	struct mgm_proc_iter *it = seq->private;
 	struct mgm_net *mn = mgm_net(seq_file_net(seq));
 	struct mgm_entry *e = v;
+	struct net_device *dev;
 	struct mgm_member *m;
 	struct mgm_own *own;
 	u32 flags;
@@ -116,20 +121,21 @@ static int mgm_proc_show(struct seq_file *seq, void *v)
 			   READ_ONCE(mn->protocols_count),
 			   READ_ONCE(mn->owns_count),
 			   READ_ONCE(mn->generation));
-		seq_printf(seq, "%-15s %-15s %-10s %-10s %-10s %-15s %s\n",
+		seq_printf(seq, "%-15s %-15s %-10s %-10s %-10s %-16s %-15s %s\n",
 			   "group", "source", "protocol", "component",
-			   "ifindex", "nexthop", "flags");
+			   "ifindex", "dev", "nexthop", "flags");
 		return 0;
 	}
 
 	hlist_for_each_entry_rcu(m, &e->members, node) {
 		own = m->own;
 		flags = READ_ONCE(m->flags);
+		dev = dev_get_by_index_rcu(seq_file_net(seq), own->ifindex);
 		mgm_proc_addr(seq, mgm_key_group(it->key));
 		mgm_proc_addr(seq, mgm_key_source(it->key));
-		seq_printf(seq, "%-10u %-10u %-10u %-15pI4 %s%s%s\n",
+		seq_printf(seq, "%-10u %-10u %-10u %-16s %-15pI4 %s%s%s\n",
 			   own->proto->protocol_id, own->proto->component_id,
-			   own->ifindex, &own->nexthop,
+			   own->ifindex, dev ? dev->name : "-", &own->nexthop,
 			   flags & MGM_JOIN_STATE ? "join" : "",
 			   flags == MGM_MEMBERSHIP_FLAGS ? "," : "",
 			   flags & MGM_FORWARD_STATE ? "forward" : "");

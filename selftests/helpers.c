@@ -301,7 +301,7 @@ long proc_entries(const char *text)
 	for (; line && *line; line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
 		if (lineno++ < 2)
 			continue;	/* summary and column titles */
-		if (sscanf(line, "%31s %31s %*u %*u %*u %*s %31s", group, source,
+		if (sscanf(line, "%31s %31s %*u %*u %*u %*s %*s %31s", group, source,
 			   flags) != 3)
 			return -1;
 		snprintf(key, sizeof(key), "%s %s", group, source);

@@ -121,7 +121,7 @@ static inline int view_proc(struct table_view *v)
 			next++;
 		if (lineno++ < 2)
 			continue;
-		if (sscanf(line, "%31s %31s %*u %*u %*u %*s %31s", group,
+		if (sscanf(line, "%31s %31s %*u %*u %*u %*s %*s %31s", group,
 			   source, flags) != 3 ||
 		    view_addr(group, &g) || view_addr(source, &s))
 			return -EBADMSG;

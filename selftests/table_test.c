@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -875,13 +876,13 @@ TEST_F(table, sigkill_with_10000_memberships_leaves_nothing)
 TEST_F(table, proc_matches_the_table)
 {
 	static const char expected[] =
-		"group           source          protocol   component  ifindex    nexthop         flags\n"
-		"*               *               3          1          %-10d 0.0.0.0         join\n"
-		"232.1.1.1       *               3          1          %-10d 0.0.0.0         join,forward\n"
-		"232.1.1.1       10.0.0.1        10         4          %-10d 0.0.0.0         forward\n"
-		"232.1.1.1       10.0.0.1        3          1          %-10d 0.0.0.0         join\n"
-		"232.1.1.2       10.0.0.2        3          1          %-10d 0.0.0.0         join\n";
-	char want[1024], head[160];
+		"group           source          protocol   component  ifindex    dev              nexthop         flags\n"
+		"*               *               3          1          %-10d %-16s 0.0.0.0         join\n"
+		"232.1.1.1       *               3          1          %-10d %-16s 0.0.0.0         join,forward\n"
+		"232.1.1.1       10.0.0.1        10         4          %-10d %-16s 0.0.0.0         forward\n"
+		"232.1.1.1       10.0.0.1        3          1          %-10d %-16s 0.0.0.0         join\n"
+		"232.1.1.2       10.0.0.2        3          1          %-10d %-16s 0.0.0.0         join\n";
+	char want[1024], head[160], name[IF_NAMESIZE];
 	struct mgm_stats s;
 	uint32_t igmp;
 	char *text, *body;
@@ -904,7 +905,9 @@ TEST_F(table, proc_matches_the_table)
 	body = strchr(text, '\n');
 	ASSERT_TRUE(body != NULL);
 	EXPECT_EQ(0, strncmp(text, head, strlen(head))) TH_LOG("%s", text);
-	snprintf(want, sizeof(want), expected, i, i, i, i, i);
+	ASSERT_TRUE(if_indextoname(i, name) != NULL);
+	snprintf(want, sizeof(want), expected, i, name, i, name, i, name, i, name,
+		 i, name);
 	EXPECT_STREQ(want, body + 1);
 	EXPECT_EQ(4, proc_entries(text));
 	free(text);
