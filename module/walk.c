@@ -51,9 +51,10 @@ struct mgm_walk_it {
 	unsigned int i;			/* the slot looked at */
 };
 
-/* One descent to the chunk holding @from. */
-static void mgm_walk_it_start(struct mgm_walk_it *it, u64 from)
+/* One fresh descent to the chunk holding @from. */
+static void mgm_walk_it_descend(struct mgm_walk_it *it, u64 from)
 {
+	mas_set(it->mas, from);
 	it->c = mas_walk(it->mas);
 	it->hi = it->mas->last;
 	it->i = it->c ? mgm_chunk_lower_bound(it->c, from) : 0;
@@ -91,14 +92,10 @@ static void *mgm_walk_find(struct mgm_walk_it *it, struct mgm_walk *w,
 			 * done with this group, a source filter): go to the
 			 * position, within this chunk if it is there.
 			 */
-			if (it->c->keys[mgm_chunk_n(it->c) - 1] < next) {
-				mas_set(it->mas, next);
-				it->c = mas_walk(it->mas);
-				if (!it->c)
-					break;
-				it->hi = it->mas->last;
-			}
-			it->i = mgm_chunk_lower_bound(it->c, next);
+			if (it->c->keys[mgm_chunk_n(it->c) - 1] < next)
+				mgm_walk_it_descend(it, next);
+			else
+				it->i = mgm_chunk_lower_bound(it->c, next);
 			continue;
 		}
 		value = READ_ONCE(it->c->vals[it->i]);
@@ -134,7 +131,7 @@ unsigned int mgm_walk_gather(struct maple_tree *mt, struct mgm_walk *w,
 	if (w->end)
 		return 0;
 
-	mgm_walk_it_start(&it, w->next);
+	mgm_walk_it_descend(&it, w->next);
 	while (mgm_walk_find(&it, w, w->next, false, &key)) {
 		if (n == max)
 			return n;	/* a further record exists */
@@ -312,7 +309,7 @@ unsigned int mgm_walk_members_gather(struct maple_tree *mt,
 	if (w->end)
 		return 0;
 
-	mgm_walk_it_start(&it, w->next);
+	mgm_walk_it_descend(&it, w->next);
 	while ((value = mgm_walk_find(&it, NULL, w->next, true, &key))) {
 		if (key > w->last)
 			break;
