@@ -397,8 +397,10 @@ int mgm_batch(struct mgm_file *mf, struct mgm_batch *arg)
 	if (arg->flags || arg->count > MGM_BATCH_MAX ||
 	    arg->record_size < sizeof(*recs) ||
 	    arg->record_size > MGM_BATCH_RECORD_MAX ||
-	    (arg->op != MGM_BATCH_ADD && arg->op != MGM_BATCH_DELETE))
-		return -EINVAL;
+	    (arg->op != MGM_BATCH_ADD && arg->op != MGM_BATCH_DELETE)) {
+		err = -EINVAL;
+		goto out;
+	}
 	if (!arg->count)
 		return 0;
 	add = arg->op == MGM_BATCH_ADD;

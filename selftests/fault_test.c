@@ -25,6 +25,11 @@
  *    maple tree's GFP_NOWAIT first attempt, or a teardown path that uses
  *    __GFP_NOFAIL), the table is the one the operation makes;
  *  - in both cases the view is consistent (see reliability.h).
+ * Each operation names its allocation sites in mgm (.sites): a sweep that
+ * injected fewer failures than that, or none of whose injections made the
+ * call fail with ENOMEM, proved nothing and fails; an operation with none
+ * (deletes, get-next, listing an entry) must allocate nothing at all, and
+ * a teardown (release, close) must absorb every injection.
  * `make check-debug` then unloads the module and fails if kmemleak reports
  * anything. failslab must see GFP_KERNEL allocations (ignore-gfp-wait=N);
  * __GFP_NOFAIL allocations are never failed by design. kmemleak's own
@@ -259,6 +264,16 @@ struct fault_op {
 	/* batches: check a partial application, then undo it */
 	void (*partial)(struct __test_metadata *_metadata,
 			FIXTURE_DATA(fault) *self, const struct table_view *v);
+	/*
+	 * The allocations of mgm's own on the call's path (named where the
+	 * op is): each sweep must inject at least that many failures and see
+	 * the call fail with ENOMEM, or it proved nothing. With none, the
+	 * call must allocate nothing at all (deleting, get-next and listing
+	 * an entry change the index in place).
+	 */
+	unsigned int sites;
+	/* A teardown: it may allocate, but every injection is absorbed. */
+	bool never_fails;
 };
 
 static int ret_errno(long ret)
@@ -369,6 +384,17 @@ static void sweep_mode(struct __test_metadata *_metadata,
 	ksft_print_msg("%s (%s): %u injections: %u calls failed with ENOMEM, %u succeeded (%ld s)\n",
 		       op->name, mname, injected, failed, injected - failed,
 		       (long)(time(NULL) - t0));
+	if (op->never_fails) {
+		EXPECT_EQ(0u, failed) TH_LOG("%s (%s) failed", op->name, mname);
+	} else if (!op->sites) {
+		EXPECT_EQ(0u, injected) TH_LOG("%s (%s) allocates", op->name, mname);
+	} else {
+		EXPECT_LE(op->sites, injected)
+			TH_LOG("%s (%s): fewer injections than its %u allocation sites: the sweep missed some",
+			       op->name, mname, op->sites);
+		EXPECT_LT(0u, failed)
+			TH_LOG("%s (%s): no injection reached an error path", op->name, mname);
+	}
 }
 
 static void sweep(struct __test_metadata *_metadata, FIXTURE_DATA(fault) *self,
@@ -412,6 +438,7 @@ TEST_F_TIMEOUT(fault, open, 900)
 {
 	static const struct fault_op op = {
 		.name = "open", .run = run_open, .undo = undo_open,
+		.sites = 1,	/* the file's state */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -438,6 +465,7 @@ TEST_F_TIMEOUT(fault, register, 900)
 {
 	static const struct fault_op op = {
 		.name = "register", .run = run_register, .undo = undo_register,
+		.sites = 2,	/* the protocol, its handle in the xarray */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -462,6 +490,7 @@ TEST_F_TIMEOUT(fault, take_interface, 900)
 {
 	static const struct fault_op op = {
 		.name = "take", .run = run_take, .undo = undo_take,
+		.sites = 1,	/* the ownership */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -490,6 +519,7 @@ TEST_F_TIMEOUT(fault, add_new_entry, 900)
 	static const struct fault_op op = {
 		.name = "add (new entry)", .run = run_add_new,
 		.undo = undo_add_new,
+		.sites = 2,	/* the entry, its key in the index */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -522,6 +552,7 @@ TEST_F_TIMEOUT(fault, add_membership_to_entry, 900)
 	static const struct fault_op op = {
 		.name = "add (membership of an existing entry)",
 		.run = run_add_member, .undo = undo_add_member,
+		.sites = 1,	/* the membership */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -726,6 +757,7 @@ TEST_F_TIMEOUT(fault, batch_add, 900)
 	static const struct fault_op op = {
 		.name = "batch add", .run = run_batch_add,
 		.undo = undo_batch_add, .partial = partial_batch_add,
+		.sites = 3,	/* the record buffer, entries, their keys */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -768,6 +800,7 @@ TEST_F_TIMEOUT(fault, batch_delete, 900)
 		.name = "batch delete", .prepare = prepare_batch_delete,
 		.run = run_batch_delete, .undo = prepare_batch_delete,
 		.partial = partial_batch_delete,
+		.sites = 1,	/* the record buffer */
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -797,6 +830,7 @@ TEST_F_TIMEOUT(fault, enum_start, 900)
 	static const struct fault_op op = {
 		.name = "enumeration start", .run = run_start,
 		.undo = undo_start,
+		.sites = 3,	/* the cursor, its record buffer, its id */
 	};
 	uint32_t other;
 
@@ -890,7 +924,7 @@ TEST_F_TIMEOUT(fault, release_interface, 900)
 {
 	static const struct fault_op op = {
 		.name = "release interface", .run = run_release,
-		.undo = redo_if1,
+		.undo = redo_if1, .never_fails = true,
 	};
 
 	REQUIRE_FAULT_INJECTION();
@@ -944,7 +978,7 @@ TEST_F_TIMEOUT(fault, close_with_state, 900)
 	struct table_view empty;
 	static const struct fault_op op = {
 		.name = "close (file with state)", .prepare = prepare_close,
-		.run = run_close,
+		.run = run_close, .never_fails = true,
 	};
 
 	REQUIRE_FAULT_INJECTION();

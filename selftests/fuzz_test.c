@@ -14,18 +14,30 @@
  * kernel addresses, straddling into an inaccessible page, or random. Every
  * failure must carry an errno the uapi header documents for that command
  * (EBADF too: a file closed under the thread), every success must be sane,
- * and at the end, with every file closed, the table must be empty. The
+ * and at the end, with every file closed, the table must be empty. Besides
+ * the shared files, each thread has a file of its own (its "model file",
+ * never closed under it) with one protocol on it, and sends a quarter of its
+ * calls there: plausible or garbled adds, deletes, batches, takes, releases,
+ * owner queries and cursors. Every success there is applied to a model of
+ * that file's state (its interfaces, memberships and cursors), must be one
+ * the contract allows (a valid membership on an interface it owns, a delete
+ * of something there), and at the end the table is compared with the models:
+ * /proc/net/mgm line by line, enumeration, owners, counters, each file's
+ * cursors. The
  * kernel must not splat (checked by testing/vm-run). Each thread's sequence is
  * a function of MGM_FUZZ_SEED (default 1) and its index; with one thread
  * and MGM_FUZZ_CLOSER=0 the whole run is reproducible.
  *
  * reply_page_protected_meanwhile: a fault copying the reply out, because
  * another thread write-protected the page while the command ran, must not
- * leave behind state the caller cannot know about, nor move a cursor.
+ * leave behind state the caller cannot know about (a protocol, a cursor:
+ * register and enum-start are taken back), nor move a cursor; the race must
+ * hit each command (bounded retries), or the test proves nothing.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -78,6 +90,29 @@ struct fuzz {
 	atomic_ulong by_errno[256];
 };
 
+/*
+ * What a thread's model file must hold: the calls that succeeded there,
+ * applied in the thread's order (nobody else can change that file's
+ * protocol, its memberships or its cursors).
+ */
+#define MODEL_PROTO	100	/* protocol of thread i's file: 100 + i */
+#define MODEL_COMP	7
+#define MODEL_OWNS	64
+#define MODEL_MEMBERS	2048
+
+struct model {
+	int fd;
+	uint32_t handle;
+	uint32_t nexthop;		/* of the interfaces it takes */
+	struct mgm_interface owned[MODEL_OWNS];
+	unsigned int n_owned;
+	struct mgm_membership members[MODEL_MEMBERS];	/* flags as held */
+	unsigned int n_members;
+	unsigned int cursors;		/* open, their ids below */
+	uint32_t cursor_ids[64];	/* the module's max_cursors */
+	unsigned long calls, changes, impossible;
+};
+
 struct worker {
 	struct fuzz *f;
 	unsigned int index;
@@ -85,6 +120,7 @@ struct worker {
 	char *arena;		/* ARENA bytes, then a PROT_NONE page */
 	/* ids this thread was given lately, to go deeper than EINVAL */
 	uint32_t handles[8], cursors[8];
+	struct model m;
 };
 
 static const unsigned int mgm_cmds[] = {
@@ -472,6 +508,500 @@ static void explain_reply(struct worker *w, unsigned int cmd, const void *arg)
 	}
 }
 
+/* --- the model files --------------------------------------------------------- */
+
+/* contract D2: what an accepted membership must look like */
+static bool sg_valid(const struct mgm_membership *m)
+{
+	uint32_t s = ntohl(m->source), sm = ntohl(m->source_mask);
+	uint32_t g = ntohl(m->group), gm = ntohl(m->group_mask);
+
+	if (!g && !gm)
+		return !s && !sm;
+	if ((g & 0xf0000000) != 0xe0000000 || gm != MASK32)
+		return false;
+	if (!s && !sm)
+		return true;
+	return sm == MASK32 && s && (s & 0xe0000000) != 0xe0000000;
+}
+
+static int model_owns(const struct model *m, uint32_t ifindex, uint32_t nexthop)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_owned; i++)
+		if (m->owned[i].ifindex == ifindex && m->owned[i].nexthop == nexthop)
+			return i;
+	return -1;
+}
+
+static int model_find(const struct model *m, const struct mgm_membership *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_members; i++) {
+		const struct mgm_membership *x = &m->members[i];
+
+		if (x->source == r->source && x->group == r->group &&
+		    x->ifindex == r->ifindex && x->nexthop == r->nexthop)
+			return i;
+	}
+	return -1;
+}
+
+static void model_impossible(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->m.impossible++ >= 5)
+		return;
+	fprintf(stderr, "# thread %u model file: ", w->index);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* A membership add (@add) or delete the module accepted on the model file. */
+static void model_apply(struct worker *w, const struct mgm_membership *r, bool add)
+{
+	struct model *m = &w->m;
+	int i;
+
+	if (r->handle != m->handle || !sg_valid(r) || !r->flags ||
+	    (r->flags & ~MGM_MEMBERSHIP_FLAGS) ||
+	    model_owns(m, r->ifindex, r->nexthop) < 0) {
+		model_impossible(w, "%s accepted: handle %u flags %#x source %#x/%#x group %#x/%#x ifindex %u nexthop %#x",
+				 add ? "add" : "delete", r->handle, r->flags,
+				 ntohl(r->source), ntohl(r->source_mask),
+				 ntohl(r->group), ntohl(r->group_mask),
+				 r->ifindex, ntohl(r->nexthop));
+		return;
+	}
+	i = model_find(m, r);
+	if (add) {
+		if (i < 0) {
+			if (m->n_members == MODEL_MEMBERS) {
+				model_impossible(w, "model full");
+				return;
+			}
+			i = m->n_members++;
+			m->members[i] = *r;
+			m->members[i].flags = 0;
+		}
+		if ((m->members[i].flags | r->flags) != m->members[i].flags)
+			m->changes++;
+		m->members[i].flags |= r->flags;
+		return;
+	}
+	if (i < 0 || !(m->members[i].flags & r->flags)) {
+		model_impossible(w, "delete of flags %#x accepted, model holds %#x",
+				 r->flags, i < 0 ? 0 : m->members[i].flags);
+		return;
+	}
+	m->changes++;
+	m->members[i].flags &= ~r->flags;
+	if (!m->members[i].flags)
+		m->members[i] = m->members[--m->n_members];
+}
+
+/* A membership for the model file: mostly its own protocol and interfaces. */
+static void gen_model_membership(struct worker *w, struct mgm_membership *r)
+{
+	uint64_t *s = &w->state;
+
+	gen_membership(w, r);
+	if (chance(s, 95))
+		r->handle = w->m.handle;
+	if (chance(s, 95)) {
+		r->ifindex = w->f->ifindex[below(s, 2)];
+		r->nexthop = chance(s, 97) ? w->m.nexthop : gen_u32(s);
+	}
+}
+
+/*
+ * One call on the thread's model file, with valid pointers (a fault would
+ * leave the model unsure of what a batch applied).
+ */
+static void model_call(struct worker *w)
+{
+	struct model *m = &w->m;
+	uint64_t *s = &w->state;
+	char *arg = w->arena;
+	unsigned int cmd, k, n;
+	long ret;
+	int err;
+
+	/*
+	 * Stay within what the model can hold; releases are rare, so that
+	 * memberships pile up for the comparison at the end.
+	 */
+	k = below(s, 1000);
+	if (m->n_members + 16 >= MODEL_MEMBERS && k < 600)
+		k = 600;
+	if (m->n_owned == MODEL_OWNS && k >= 850 && k < 880)
+		k = 885;
+	cmd = k < 380 ? MGM_IOC_ADD_MEMBERSHIP :
+	      k < 600 ? MGM_IOC_DELETE_MEMBERSHIP :
+	      k < 800 ? MGM_IOC_BATCH :
+	      k < 850 ? MGM_IOC_GET_OWNER :
+	      k < 880 ? MGM_IOC_TAKE_INTERFACE :
+	      k < 885 ? MGM_IOC_RELEASE_INTERFACE :
+	      k < 940 ? MGM_IOC_ENUM_START : MGM_IOC_ENUM_END;
+	memset(arg, 0, 4096);
+	switch (cmd) {
+	case MGM_IOC_ADD_MEMBERSHIP:
+	case MGM_IOC_DELETE_MEMBERSHIP:
+		gen_model_membership(w, (void *)arg);
+		break;
+	case MGM_IOC_BATCH: {
+		struct mgm_batch *b = (void *)arg;
+		struct mgm_membership *recs = (void *)(arg + 64);
+
+		b->count = chance(s, 5) ? 0 : 1 + below(s, 16);
+		b->record_size = sizeof(*recs);
+		b->op = chance(s, 95) ? 1 + below(s, 2) : gen_u32(s);
+		b->flags = chance(s, 97) ? 0 : gen_u32(s);
+		b->done = gen_u32(s);
+		b->error = (int32_t)gen_u32(s);
+		b->records = (uintptr_t)recs;
+		for (n = 0; n < b->count; n++)
+			gen_model_membership(w, &recs[n]);
+		break;
+	}
+	case MGM_IOC_GET_OWNER:
+	case MGM_IOC_TAKE_INTERFACE:
+	case MGM_IOC_RELEASE_INTERFACE: {
+		struct mgm_interface *i = (void *)arg;
+		struct mgm_owner_query *q = (void *)arg;
+		uint32_t ifindex = chance(s, 98) ? (uint32_t)w->f->ifindex[below(s, 2)] :
+						   gen_ifindex(w);
+		uint32_t nexthop = chance(s, 98) ? m->nexthop : gen_u32(s);
+
+		if (cmd == MGM_IOC_GET_OWNER) {
+			q->ifindex = ifindex;
+			q->nexthop = nexthop;
+		} else {
+			i->handle = chance(s, 95) ? m->handle : gen_handle(w);
+			i->ifindex = ifindex;
+			i->nexthop = nexthop;
+			i->flags = chance(s, 97) ? 0 : gen_u32(s);
+		}
+		break;
+	}
+	case MGM_IOC_ENUM_START: {
+		struct mgm_enum_start *e = (void *)arg;
+
+		e->type = chance(s, 95) ? below(s, 2) : gen_u32(s);
+		e->flags = chance(s, 97) ? 0 : gen_u32(s);
+		break;
+	}
+	case MGM_IOC_ENUM_END: {
+		struct mgm_enum_end *e = (void *)arg;
+
+		e->cursor = chance(s, 80) && m->cursors ?
+			    m->cursor_ids[below(s, m->cursors)] : gen_cursor(w);
+		break;
+	}
+	}
+	if (chance(s, 3)) {
+		garble(w, cmd, arg, _IOC_SIZE(cmd));
+		/* Records elsewhere could be another thread's, changing. */
+		if (cmd == MGM_IOC_BATCH)
+			((struct mgm_batch *)arg)->records = (uintptr_t)(arg + 64);
+	}
+
+	ret = ioctl(m->fd, cmd, arg);
+	err = ret < 0 ? errno : 0;
+	m->calls++;
+	atomic_fetch_add(&w->f->calls, 1);
+	atomic_fetch_add(&w->f->by_errno[err & 0xff], 1);
+	if (ret < 0) {
+		atomic_fetch_add(&w->f->failures, 1);
+		if (!errno_documented(cmd, true, err) || err == EBADF ||
+		    (err == EFAULT && cmd != MGM_IOC_BATCH))	/* a garbled count */
+			model_impossible(w, "ioctl(%#x) failed with %s", cmd, strerror(err));
+	}
+
+	switch (cmd) {
+	case MGM_IOC_ADD_MEMBERSHIP:
+	case MGM_IOC_DELETE_MEMBERSHIP:
+		if (!ret)
+			model_apply(w, (void *)arg, cmd == MGM_IOC_ADD_MEMBERSHIP);
+		break;
+	case MGM_IOC_BATCH: {
+		const struct mgm_batch *b = (void *)arg;
+		const char *rec = (const char *)(uintptr_t)b->records;
+		struct mgm_membership r;
+		uint32_t at;
+
+		/* @done and @error come back whatever happened. */
+		if (ret ? b->error != err || (b->done >= b->count && b->done) :
+			  b->done != b->count || b->error) {
+			model_impossible(w, "batch of %u returned %ld (%s), done %u error %d",
+					 b->count, ret, strerror(err), b->done, b->error);
+			break;
+		}
+		for (n = 0; n < b->done; n++, rec += b->record_size) {
+			memcpy(&r, rec, sizeof(r));
+			for (at = sizeof(r); at < b->record_size; at++)
+				if (rec[at])
+					model_impossible(w, "batch record %u with a non-zero tail accepted", n);
+			model_apply(w, &r, b->op == MGM_BATCH_ADD);
+		}
+		break;
+	}
+	case MGM_IOC_GET_OWNER: {
+		const struct mgm_owner_query *q = (void *)arg;
+
+		if (q->flags || model_owns(m, q->ifindex, q->nexthop) < 0)
+			break;
+		/* Owned by this file's protocol: nobody else can take it. */
+		if (ret || q->protocol_id != MODEL_PROTO + w->index ||
+		    q->component_id != MODEL_COMP || !(q->owners & MGM_OWNED_BY_ROUTING))
+			model_impossible(w, "owner of its interface %u: %ld (%s), protocol %u component %u owners %#x",
+					 q->ifindex, ret, strerror(err), q->protocol_id,
+					 q->component_id, q->owners);
+		break;
+	}
+	case MGM_IOC_TAKE_INTERFACE: {
+		const struct mgm_interface *i = (void *)arg;
+
+		if (ret)
+			break;
+		if (i->handle != m->handle || i->flags ||
+		    model_owns(m, i->ifindex, i->nexthop) >= 0) {
+			model_impossible(w, "take of %u/%#x accepted", i->ifindex,
+					 ntohl(i->nexthop));
+			break;
+		}
+		m->owned[m->n_owned++] = *i;
+		m->changes++;
+		break;
+	}
+	case MGM_IOC_RELEASE_INTERFACE: {
+		const struct mgm_interface *i = (void *)arg;
+		int at;
+
+		if (ret)
+			break;
+		at = model_owns(m, i->ifindex, i->nexthop);
+		if (i->handle != m->handle || i->flags || at < 0) {
+			model_impossible(w, "release of %u/%#x accepted", i->ifindex,
+					 ntohl(i->nexthop));
+			break;
+		}
+		m->owned[at] = m->owned[--m->n_owned];
+		/* Its memberships there go with it. */
+		for (n = 0; n < m->n_members;) {
+			if (m->members[n].ifindex == i->ifindex &&
+			    m->members[n].nexthop == i->nexthop)
+				m->members[n] = m->members[--m->n_members];
+			else
+				n++;
+		}
+		m->changes++;
+		break;
+	}
+	case MGM_IOC_ENUM_START:
+		if (ret)
+			break;
+		if (m->cursors == sizeof(m->cursor_ids) / sizeof(m->cursor_ids[0])) {
+			model_impossible(w, "more cursors than max_cursors");
+			break;
+		}
+		m->cursor_ids[m->cursors++] = ((struct mgm_enum_start *)arg)->cursor;
+		break;
+	case MGM_IOC_ENUM_END: {
+		uint32_t id = ((struct mgm_enum_end *)arg)->cursor;
+
+		if (ret)
+			break;
+		for (n = 0; n < m->cursors && m->cursor_ids[n] != id; n++)
+			;
+		if (n == m->cursors) {
+			model_impossible(w, "ENUM_END of cursor %u accepted, not open", id);
+			break;
+		}
+		m->cursor_ids[n] = m->cursor_ids[--m->cursors];
+		break;
+	}
+	}
+}
+
+/* --- the end: the table against the models ------------------------------------ */
+
+struct model_line {
+	uint32_t group, source, protocol, component, ifindex, nexthop, flags;
+};
+
+/* By (group, source) as numbers, as the table is ordered, then the rest. */
+static int line_cmp(const void *a, const void *b)
+{
+	const uint32_t *x = a, *y = b;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(struct model_line) / sizeof(uint32_t); i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+static uint32_t line_addr(const char *s)
+{
+	struct in_addr a;
+
+	if (!strcmp(s, "*"))
+		return 0;
+	return inet_pton(AF_INET, s, &a) == 1 ? ntohl(a.s_addr) : 0xdeadbeef;
+}
+
+/*
+ * /proc/net/mgm's membership lines; every field compared as a number, so
+ * that sorting both sides lines them up.
+ */
+static long proc_lines(struct model_line **out)
+{
+	char g[32], src[32], nh[32], fl[32], *text, *line, *next;
+	long n = 0, cap = 1024, lineno = 0;
+	struct model_line *l;
+
+	text = read_file("/proc/net/mgm");
+	if (!text)
+		return -1;
+	l = malloc(cap * sizeof(*l));
+	for (line = text; l && line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		if (lineno++ < 2)
+			continue;
+		if (n == cap) {
+			cap *= 2;
+			l = realloc(l, cap * sizeof(*l));
+			if (!l)
+				break;
+		}
+		memset(&l[n], 0, sizeof(l[n]));
+		fl[0] = 0;
+		if (sscanf(line, "%31s %31s %u %u %u %*s %31s %31s", g, src, &l[n].protocol,
+			   &l[n].component, &l[n].ifindex, nh, fl) < 6) {
+			n = -1;
+			break;
+		}
+		l[n].group = line_addr(g);
+		l[n].source = line_addr(src);
+		l[n].nexthop = line_addr(nh);
+		l[n].flags = (strstr(fl, "join") ? MGM_JOIN_STATE : 0) |
+			     (strstr(fl, "forward") ? MGM_FORWARD_STATE : 0);
+		n++;
+	}
+	free(text);
+	if (!l)
+		return -1;
+	if (n < 0)
+		free(l);
+	else
+		*out = l;
+	return n;
+}
+
+/* The table must be what the models say (every shared file closed). */
+static void expect_models(struct __test_metadata *_metadata, struct worker *w,
+			  unsigned int threads)
+{
+	struct model_line *want, *got = NULL;
+	unsigned int t, i, owned = 0;
+	long n = 0, n_got, keys = 0, j;
+	struct table_view v;
+	int fd;
+	struct mgm_stats st;
+	char why[256];
+
+	for (t = 0; t < threads; t++)
+		n += w[t].m.n_members;
+	want = calloc(n ? n : 1, sizeof(*want));
+	ASSERT_NE(NULL, want);
+	for (t = 0, n = 0; t < threads; t++) {
+		struct model *m = &w[t].m;
+
+		ksft_print_msg("fuzz: thread %u model file: %lu calls, %lu changes, %u memberships, %u interfaces, %u cursors at the end\n",
+			       t, m->calls, m->changes, m->n_members, m->n_owned, m->cursors);
+		EXPECT_EQ(0ul, m->impossible) TH_LOG("thread %u: replies no model allows (above)", t);
+		/* Cursors are counted per file: read them from this one. */
+		ASSERT_EQ(0, mgm_stats_get(m->fd, &st));
+		EXPECT_EQ(m->cursors, st.cursors) TH_LOG("thread %u's file", t);
+		for (i = 0; i < m->n_owned; i++) {
+			struct mgm_owner_query q = {
+				.ifindex = m->owned[i].ifindex,
+				.nexthop = m->owned[i].nexthop,
+			};
+
+			EXPECT_EQ(0, ioctl(m->fd, MGM_IOC_GET_OWNER, &q));
+			EXPECT_EQ(MODEL_PROTO + t, q.protocol_id);
+			EXPECT_EQ((unsigned int)MODEL_COMP, q.component_id);
+			EXPECT_EQ((unsigned int)MGM_OWNED_BY_ROUTING, q.owners);
+		}
+		owned += m->n_owned;
+		for (i = 0; i < m->n_members; i++, n++) {
+			const struct mgm_membership *r = &m->members[i];
+
+			want[n] = (struct model_line){
+				.group = ntohl(r->group), .source = ntohl(r->source),
+				.protocol = MODEL_PROTO + t, .component = MODEL_COMP,
+				.ifindex = r->ifindex, .nexthop = ntohl(r->nexthop),
+				.flags = r->flags,
+			};
+		}
+	}
+	qsort(want, n, sizeof(*want), line_cmp);
+
+	/* Every membership, field by field. */
+	n_got = proc_lines(&got);
+	ASSERT_LE(0, n_got);
+	qsort(got, n_got, sizeof(*got), line_cmp);
+	EXPECT_EQ(n, n_got) TH_LOG("memberships in /proc/net/mgm");
+	for (j = 0; j < n && j < n_got; j++)
+		if (line_cmp(&want[j], &got[j]))
+			break;
+	EXPECT_EQ(j, n < n_got ? n : n_got)
+		TH_LOG("membership %ld: the model has %#x %#x proto %u ifindex %u nexthop %#x flags %#x, /proc %#x %#x proto %u ifindex %u nexthop %#x flags %#x",
+		       j, want[j].group, want[j].source, want[j].protocol, want[j].ifindex,
+		       want[j].nexthop, want[j].flags, got[j].group, got[j].source,
+		       got[j].protocol, got[j].ifindex, got[j].nexthop, got[j].flags);
+
+	/* The entries: the (S,G) with join state, in key order. */
+	fd = mgm_open_dev();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, table_view_get(fd, &v));
+	close(fd);
+	EXPECT_TRUE(table_view_consistent(&v, why, sizeof(why))) TH_LOG("%s", why);
+	for (j = 0; j < n; j++) {
+		uint64_t key = (uint64_t)want[j].group << 32 | want[j].source;
+		bool join = false;
+		long k;
+
+		if (j && want[j - 1].group == want[j].group &&
+		    want[j - 1].source == want[j].source)
+			continue;
+		for (k = j; k < n && want[k].group == want[j].group &&
+			    want[k].source == want[j].source; k++)
+			join |= want[k].flags & MGM_JOIN_STATE;
+		if (!join)
+			continue;
+		if (keys < v.n_all && v.all[keys] != key)
+			break;
+		keys++;
+	}
+	EXPECT_EQ(keys, v.n_all) TH_LOG("entries enumerated against the model's (S,G) with join state");
+	EXPECT_EQ((uint64_t)n, v.stats.memberships);
+	EXPECT_EQ(threads, v.stats.protocols);
+	EXPECT_EQ(owned, v.stats.interfaces);
+	table_view_free(&v);
+	free(want);
+	free(got);
+}
+
 static void *worker_main(void *p)
 {
 	struct worker *w = p;
@@ -488,6 +1018,10 @@ static void *worker_main(void *p)
 	for (i = 0; i < f->calls_per_thread && !atomic_load(&f->stop); i++) {
 		uint64_t *s = &w->state;
 
+		if (chance(s, 25)) {
+			model_call(w);
+			continue;
+		}
 		/* The command number. */
 		exact = false;
 		switch (below(s, 20)) {
@@ -650,6 +1184,24 @@ FIXTURE_SETUP(fuzz)
 		self->f.slots[i] = mgm_open_dev();
 		ASSERT_LE(0, self->f.slots[i]);
 	}
+	for (i = 0; i < self->threads; i++) {
+		struct model *m = &self->w[i].m;
+		unsigned int k;
+
+		m->fd = mgm_open_dev();
+		ASSERT_LE(0, m->fd);
+		ASSERT_EQ(0, mgm_register_proto(m->fd, MODEL_PROTO + i, MODEL_COMP,
+						&m->handle));
+		m->nexthop = ip4(10, 9, i, 1);
+		for (k = 0; k < 2; k++) {
+			ASSERT_EQ(0, mgm_take(m->fd, m->handle, self->f.ifindex[k],
+					      m->nexthop));
+			m->owned[m->n_owned++] = (struct mgm_interface){
+				.handle = m->handle, .ifindex = self->f.ifindex[k],
+				.nexthop = m->nexthop,
+			};
+		}
+	}
 }
 
 FIXTURE_TEARDOWN(fuzz)
@@ -658,11 +1210,10 @@ FIXTURE_TEARDOWN(fuzz)
 	del_link("fz1");
 }
 
-TEST_F_TIMEOUT(fuzz, random_ioctls, 3600)
+TEST_F_TIMEOUT(fuzz, random_ioctls, 2600)
 {
 	pthread_t workers[MAX_THREADS], closer;
 	unsigned long ok, n;
-	struct mgm_stats st;
 	unsigned int i;
 
 	ksft_print_msg("fuzz: seed %llu, %lu calls from %u threads%s\n",
@@ -692,11 +1243,14 @@ TEST_F_TIMEOUT(fuzz, random_ioctls, 3600)
 	EXPECT_EQ(0ul, atomic_load(&self->f.bad_success));
 	EXPECT_EQ(self->f.calls_per_thread * self->threads, n);
 
-	/* With every file closed, nothing is left. */
+	/* The shared files closed, the models' files hold what they say. */
 	for (i = 0; i < SLOTS; i++)
 		EXPECT_EQ(0, close(self->f.slots[i]));
-	expect_table_empty(_metadata, &st);
-	EXPECT_EQ(0u, st.cursors);
+	expect_models(_metadata, self->w, self->threads);
+	/* With every file closed, nothing is left. */
+	for (i = 0; i < self->threads; i++)
+		EXPECT_EQ(0, close(self->w[i].m.fd));
+	expect_table_empty(_metadata, NULL);
 }
 
 /* --- a reply page made read-only while the call runs --------------------- */
@@ -757,7 +1311,10 @@ FIXTURE_TEARDOWN(flip)
 TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 {
 	unsigned int i, n = env_ulong("MGM_FUZZ_FLIP_RECORDS", 2000);
-	unsigned long efaults = 0, seen = 0, registered = 0;
+	unsigned long efaults_next = 0, efaults_reg = 0, registered = 0;
+	unsigned int round, walks = 0, reg_rounds = 0, start_rounds = 0;
+	unsigned long efaults_start = 0;
+	struct mgm_enum_start *start;
 	struct mgm_membership *recs;
 	struct mgm_source_group rec;
 	struct mgm_enum_next *next;
@@ -767,7 +1324,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 	pthread_t flipper;
 	uint32_t h, cursor;
 	int fd, ifindex;
-	bool end = false;
+	bool lost = false;
 
 	del_link("fz9");
 	ifindex = make_dummy("fz9");
@@ -783,56 +1340,96 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 				  ip4(232, 0, 0, 1), MGM_JOIN_STATE);
 	ASSERT_EQ(0, mgm_batch_apply(fd, MGM_BATCH_ADD, recs, n, NULL, NULL));
 	free(recs);
-	ASSERT_EQ(0, mgm_enum_start_type(fd, MGM_ENUM_ALL_SOURCES, &cursor));
 
 	fl.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, fl.page);
 	next = fl.page;
 	reg = (void *)((char *)fl.page + 512);
+	start = (void *)((char *)fl.page + 1024);
 	ASSERT_EQ(0, pthread_create(&flipper, NULL, flipper_main, &fl));
 
-	while (!end) {
-		struct mgm_enum_next arg = {
-			.cursor = cursor,
-			.buffer = (uintptr_t)&rec,
-			.buffer_size = sizeof(rec),
-		};
+	/*
+	 * Whole walks until one of them had a reply fault (a test where the
+	 * race never hit proves nothing); each must see every record.
+	 */
+	for (round = 0; round < 10 && (!efaults_next || !walks); round++) {
+		unsigned long seen = 0;
+		bool end = false;
 
-		/* The page may be read-only right now. */
-		ASSERT_EQ(0, memcpy_to_flipping(next, &arg, sizeof(arg)));
-		if (ioctl(fd, MGM_IOC_ENUM_NEXT, next)) {
-			ASSERT_EQ(EFAULT, errno);
-			efaults++;
-			continue;
+		ASSERT_EQ(0, mgm_enum_start_type(fd, MGM_ENUM_ALL_SOURCES, &cursor));
+		while (!end) {
+			struct mgm_enum_next arg = {
+				.cursor = cursor,
+				.buffer = (uintptr_t)&rec,
+				.buffer_size = sizeof(rec),
+			};
+
+			/* The page may be read-only right now. */
+			ASSERT_EQ(0, memcpy_to_flipping(next, &arg, sizeof(arg)));
+			if (ioctl(fd, MGM_IOC_ENUM_NEXT, next)) {
+				ASSERT_EQ(EFAULT, errno);
+				efaults_next++;
+				continue;
+			}
+			seen += next->count;
+			end = next->status & MGM_ENUM_STATUS_END;
 		}
-		seen += next->count;
-		end = next->status & MGM_ENUM_STATUS_END;
+		ASSERT_EQ(0, mgm_enum_end_id(fd, cursor));
+		walks++;
+		if (seen != n)
+			lost = true;
+		EXPECT_EQ(n, seen) TH_LOG("walk %u: records lost by calls that failed with EFAULT", round);
 	}
-	for (i = 0; i < 2000; i++) {
-		struct mgm_register arg = { .protocol_id = 200, .component_id = i };
+	for (round = 0; round < 10 && !efaults_reg; round++, reg_rounds++) {
+		for (i = 0; i < 2000; i++) {
+			struct mgm_register arg = { .protocol_id = 200, .component_id = i };
 
-		memcpy_to_flipping(reg, &arg, sizeof(arg));
-		if (!ioctl(fd, MGM_IOC_REGISTER, reg)) {
-			registered++;
-			ASSERT_EQ(0, mgm_deregister_proto(fd, reg->handle));
-			continue;
+			memcpy_to_flipping(reg, &arg, sizeof(arg));
+			if (!ioctl(fd, MGM_IOC_REGISTER, reg)) {
+				registered++;
+				ASSERT_EQ(0, mgm_deregister_proto(fd, reg->handle));
+				continue;
+			}
+			/* ENOSPC: protocols lost by EFAULTs filled the table. */
+			if (errno == ENOSPC)
+				break;
+			ASSERT_EQ(EFAULT, errno);
+			efaults_reg++;
 		}
-		/* ENOSPC: protocols lost by EFAULTs filled the table. */
-		if (errno == ENOSPC)
-			break;
-		ASSERT_EQ(EFAULT, errno);
-		efaults++;
+	}
+	/* An enum-start whose reply faults is taken back: no cursor stays. */
+	for (round = 0; round < 10 && !efaults_start; round++, start_rounds++) {
+		for (i = 0; i < 2000; i++) {
+			struct mgm_enum_start arg = { .type = MGM_ENUM_ALL_SOURCES };
+
+			memcpy_to_flipping(start, &arg, sizeof(arg));
+			if (!ioctl(fd, MGM_IOC_ENUM_START, start)) {
+				ASSERT_EQ(0, mgm_enum_end_id(fd, start->cursor));
+				continue;
+			}
+			/* ENOSPC: cursors lost by EFAULTs filled the file. */
+			if (errno == ENOSPC)
+				break;
+			ASSERT_EQ(EFAULT, errno);
+			efaults_start++;
+		}
 	}
 	atomic_store(&fl.stop, true);
 	ASSERT_EQ(0, pthread_join(flipper, NULL));
-	ksft_print_msg("%lu EFAULTs while the page flipped %lu times\n", efaults,
-		       atomic_load(&fl.flips));
+	ksft_print_msg("EFAULTs: %lu in %u walks, %lu in %u rounds of 2000 registers, %lu in %u rounds of 2000 enum-starts, while the page flipped %lu times\n",
+		       efaults_next, walks, efaults_reg, reg_rounds, efaults_start,
+		       start_rounds, atomic_load(&fl.flips));
 
-	EXPECT_EQ(n, seen) TH_LOG("records lost by calls that failed with EFAULT");
+	/* The race hit every command, so the checks below mean something. */
+	EXPECT_LT(0ul, efaults_next);
+	EXPECT_LT(0ul, efaults_reg);
+	EXPECT_LT(0ul, efaults_start);
+	EXPECT_FALSE(lost);
 	ASSERT_EQ(0, mgm_stats_get(fd, &st));
 	EXPECT_EQ(1u, st.protocols)
 		TH_LOG("protocols registered by calls that failed with EFAULT");
+	EXPECT_EQ(0u, st.cursors);
 	EXPECT_LT(0ul, registered);
 	munmap(fl.page, 4096);
 	close(fd);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include "kselftest_harness.h"
 #include "lib_test.h"
 
@@ -362,10 +363,22 @@ TEST_F(en, native_end_then_windows_call)
 }
 
 /* --- threads ---------------------------------------------------------------- */
+/* The 200 entries fill() makes, which stay while the walkers run. */
+#define STABLE	200
+
+static uint64_t stable_key(int k)
+{
+	return (uint64_t)ntohl(GRP(k / 2)) << 32 | (k % 2 ? ntohl(S1) : 0);
+}
+
 struct walker {
 	HANDLE proto;
-	int rounds;
-	int errors;
+	int rounds;	/* at least, and until the writer is done */
+	atomic_bool *writing;
+	int errors;	/* failed calls, records out of order */
+	int missing;	/* stable entries a walk did not return */
+	int strangers;	/* records neither stable nor the writer's */
+	long churned;	/* the writer's records seen */
 };
 
 static void *walk_thread(void *arg)
@@ -373,9 +386,9 @@ static void *walk_thread(void *arg)
 	struct walker *w = arg;
 	SOURCE_GROUP_ENTRY *recs;
 	long n, i;
-	int r;
+	int r, j;
 
-	for (r = 0; r < w->rounds; r++) {
+	for (r = 0; r < w->rounds || atomic_load(w->writing); r++) {
 		n = lt_enum_all(w->proto, ALL_SOURCES, 5 * REC, &recs);
 		if (n < 0) {
 			w->errors++;
@@ -384,30 +397,52 @@ static void *walk_thread(void *arg)
 		for (i = 1; i < n; i++)
 			if (lt_key(&recs[i - 1]) >= lt_key(&recs[i]))
 				w->errors++;
+		/* Ascending, so the stable keys come in their order. */
+		for (i = 0, j = 0; i < n; i++) {
+			if (j < STABLE && lt_key(&recs[i]) == stable_key(j))
+				j++;
+			else if (recs[i].dwSourceAddr == S2)
+				w->churned++;
+			else
+				w->strangers++;
+		}
+		w->missing += STABLE - j;
 		free(recs);
 	}
 	return NULL;
 }
 
+/*
+ * Walks while another thread adds and deletes other entries: each walk is
+ * in order and returns every one of the 200 entries that stay, exactly once
+ * (contract D7), and nothing else but the writer's.
+ */
 TEST_F(en, threads_enumerate_while_another_writes)
 {
+	atomic_bool writing = true;
 	struct walker w[4];
 	pthread_t t[4];
 	int i, k;
 
-	ASSERT_EQ(0, fill(self->proto, self->ifindex, 200));
+	ASSERT_EQ(0, fill(self->proto, self->ifindex, STABLE));
 	for (i = 0; i < 4; i++) {
-		w[i] = (struct walker){ .proto = self->proto, .rounds = 20 };
+		w[i] = (struct walker){ .proto = self->proto, .rounds = 20,
+					.writing = &writing };
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, walk_thread, &w[i]));
 	}
 	for (k = 0; k < 300; k++) {
 		ASSERT_EQ(NO_ERROR, lt_add(self->proto, self->ifindex, S2, GRP(k), JOIN));
 		ASSERT_EQ(NO_ERROR, lt_del(self->proto, self->ifindex, S2, GRP(k), JOIN));
 	}
+	atomic_store(&writing, false);
 	for (i = 0; i < 4; i++) {
 		ASSERT_EQ(0, pthread_join(t[i], NULL));
 		EXPECT_EQ(0, w[i].errors);
+		EXPECT_EQ(0, w[i].missing);
+		EXPECT_EQ(0, w[i].strangers);
 	}
+	ksft_print_msg("writer's records seen by the walkers: %ld %ld %ld %ld\n",
+		       w[0].churned, w[1].churned, w[2].churned, w[3].churned);
 }
 
 struct ender {

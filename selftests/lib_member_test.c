@@ -217,18 +217,21 @@ TEST_F(member, batch_arguments)
 /* max_entries reached: ERROR_NOT_ENOUGH_MEMORY, nothing lost. */
 TEST(entry_limit_is_not_enough_memory)
 {
-	int status, ifindex;
+	int status, ifindex, ifindex2;
 	pid_t pid;
 
 	ASSERT_EQ(0, module_reload("max_entries=8"));
 	ifindex = make_dummy("lm2");
 	ASSERT_LT(0, ifindex);
+	ifindex2 = make_dummy("lm3");
+	ASSERT_LT(0, ifindex2);
 	/* The library keeps its file open until exit: use a child. */
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		SOURCE_GROUP_ENTRY *recs;
-		HANDLE h;
+		HANDLE h, h2;
+		char *proc;
 		int k;
 
 		if (MgmRegisterMProtocol(&lt_config, PIM, 1, &h) ||
@@ -239,15 +242,31 @@ TEST(entry_limit_is_not_enough_memory)
 				_exit(11);
 		if (lt_add(h, ifindex, 0, GRP(8), JOIN) != ERROR_NOT_ENOUGH_MEMORY)
 			_exit(12);
-		/* A new membership of an existing entry still fits. */
+		/* A flag more on an existing membership still fits... */
 		if (lt_add(h, ifindex, 0, GRP(0), FWD))
 			_exit(13);
+		/*
+		 * ... and so does a second membership of an existing entry,
+		 * by another protocol on another interface: it makes no entry.
+		 */
+		if (MgmRegisterMProtocol(&lt_config, PIM, 2, &h2) ||
+		    MgmTakeInterfaceOwnership(h2, ifindex2, 0))
+			_exit(15);
+		if (lt_add(h2, ifindex2, 0, GRP(1), JOIN))
+			_exit(16);
+		/* A new entry through it does not. */
+		if (lt_add(h2, ifindex2, 0, GRP(9), JOIN) != ERROR_NOT_ENOUGH_MEMORY)
+			_exit(17);
 		if (lt_enum_all(h, ALL_SOURCES, 64, &recs) != 8)
 			_exit(14);
+		proc = read_file("/proc/net/mgm");
+		if (!proc || strncmp(proc, "entries 8 memberships 9 protocols 2 interfaces 2 ", 49))
+			_exit(18);
 		_exit(0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	del_link("lm2");
+	del_link("lm3");
 	EXPECT_EQ(0, module_reload(NULL));
 	EXPECT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));

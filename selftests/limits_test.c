@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -43,6 +44,37 @@ static uint32_t src(int i)
 }
 
 #define GROUP	ip4(232, 5, 5, 5)
+
+/* Everything a refused request must leave as it was. */
+struct snap {
+	struct mgm_stats st;
+	char *proc;	/* /proc/net/mgm, generation included */
+};
+
+static void snap_take(int fd, struct snap *s)
+{
+	mgm_stats_get(fd, &s->st);
+	s->proc = read_file("/proc/net/mgm");
+}
+
+static void expect_unchanged(struct __test_metadata *_metadata, int fd,
+			     struct snap *before)
+{
+	struct snap now;
+
+	snap_take(fd, &now);
+	ASSERT_TRUE(before->proc && now.proc);
+	EXPECT_EQ(before->st.generation, now.st.generation);
+	EXPECT_EQ(before->st.entries, now.st.entries);
+	EXPECT_EQ(before->st.memberships, now.st.memberships);
+	EXPECT_EQ(before->st.protocols, now.st.protocols);
+	EXPECT_EQ(before->st.interfaces, now.st.interfaces);
+	EXPECT_EQ(before->st.cursors, now.st.cursors);
+	EXPECT_STREQ(before->proc, now.proc);
+	free(now.proc);
+	free(before->proc);
+	before->proc = NULL;
+}
 
 TEST_F(limits, parameters_are_visible)
 {
@@ -152,6 +184,7 @@ TEST_F(limits, entries_are_the_listed_ones)
 
 TEST_F(limits, memberships)
 {
+	struct snap before;
 	struct mgm_stats st;
 	uint32_t igmp;
 	int i;
@@ -164,11 +197,19 @@ TEST_F(limits, memberships)
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(0, mgm_add(self->fd, igmp, self->ifindex, src(i), GROUP,
 				     MGM_JOIN_STATE));
+	snap_take(self->fd, &before);
 	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, igmp, self->ifindex, src(5), GROUP,
 				   MGM_JOIN_STATE));
+	/* A new entry is refused the same way. */
+	EXPECT_EQ(-ENOSPC, mgm_add(self->fd, igmp, self->ifindex, 0, GROUP,
+				   MGM_FORWARD_STATE));
+	expect_unchanged(_metadata, self->fd, &before);
 	ASSERT_EQ(0, mgm_stats_get(self->fd, &st));
 	EXPECT_EQ(15u, st.memberships);
 	EXPECT_EQ(10u, st.entries);
+	/* A flag more on an existing membership is no new membership. */
+	EXPECT_EQ(0, mgm_add(self->fd, igmp, self->ifindex, src(4), GROUP,
+			     MGM_FORWARD_STATE));
 }
 
 TEST_F(limits, batch_stops_at_the_limit)
@@ -190,13 +231,16 @@ TEST_F(limits, batch_stops_at_the_limit)
 TEST_F(limits, protocols)
 {
 	int fd2 = mgm_open_dev();
+	struct snap before;
 
 	ASSERT_EQ(0, mgm_register_proto(self->fd, 20, 1, NULL));
 	ASSERT_LE(0, fd2);
 	/* The limit is per namespace, across files. */
 	ASSERT_EQ(0, mgm_register_proto(fd2, 20, 2, NULL));
+	snap_take(self->fd, &before);
 	EXPECT_EQ(-ENOSPC, mgm_register_proto(fd2, 20, 3, NULL));
 	EXPECT_EQ(-ENOSPC, mgm_register_proto(self->fd, 20, 3, NULL));
+	expect_unchanged(_metadata, self->fd, &before);
 	/* A duplicate is still a duplicate at the limit. */
 	EXPECT_EQ(-EEXIST, mgm_register_proto(self->fd, 20, 1, NULL));
 	close(fd2);
@@ -205,13 +249,22 @@ TEST_F(limits, protocols)
 
 TEST_F(limits, interfaces)
 {
+	struct mgm_owner_query q = { .ifindex = self->ifindex };
+	struct snap before;
 	int i;
 
 	for (i = 1; i < 4; i++)
 		ASSERT_EQ(0, mgm_take(self->fd, self->proto, self->ifindex,
 				      ip4(10, 0, 0, i)));
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(1), GROUP,
+			     MGM_JOIN_STATE));
+	snap_take(self->fd, &before);
 	EXPECT_EQ(-ENOSPC, mgm_take(self->fd, self->proto, self->ifindex,
 				    ip4(10, 0, 0, 9)));
+	expect_unchanged(_metadata, self->fd, &before);
+	q.nexthop = ip4(10, 0, 0, 9);
+	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_GET_OWNER, &q));
+	EXPECT_EQ(ENOENT, errno);
 	EXPECT_EQ(0, mgm_release(self->fd, self->proto, self->ifindex,
 				 ip4(10, 0, 0, 1)));
 	EXPECT_EQ(0, mgm_take(self->fd, self->proto, self->ifindex,
@@ -220,12 +273,25 @@ TEST_F(limits, interfaces)
 
 TEST_F(limits, cursors)
 {
+	struct mgm_source_group rec;
+	struct mgm_enum_next out;
+	struct snap before;
 	uint32_t c[5], extra;
 	int i;
 
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, src(1), GROUP,
+			     MGM_JOIN_STATE));
 	for (i = 0; i < 5; i++)
 		ASSERT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &c[i]));
+	snap_take(self->fd, &before);
 	EXPECT_EQ(-ENOSPC, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &extra));
+	expect_unchanged(_metadata, self->fd, &before);
+	/* The cursors there still work, from where they were. */
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, mgm_enum_next_buf(self->fd, c[i], &rec, sizeof(rec), &out));
+		EXPECT_EQ(1u, out.count);
+		EXPECT_EQ(GROUP, rec.group);
+	}
 	EXPECT_EQ(0, mgm_enum_end_id(self->fd, c[0]));
 	EXPECT_EQ(0, mgm_enum_start_type(self->fd, MGM_ENUM_ANY_SOURCE, &c[0]));
 }

@@ -14,7 +14,11 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -611,27 +615,40 @@ TEST_F(table, batch_argument_rules)
 	struct mgm_batch b = {
 		.records = (uintptr_t)&rec, .count = 1,
 		.record_size = sizeof(rec), .op = MGM_BATCH_ADD,
+		.done = 99, .error = 99,	/* written back, also on failure */
 	};
 	struct mgm_batch t;
 
 	t = b, t.flags = 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.op = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.op = 3;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.record_size = 24;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.record_size = MGM_BATCH_RECORD_MAX + 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.count = MGM_BATCH_MAX + 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(0u, t.done);
+	EXPECT_EQ(EINVAL, t.error);
 	t = b, t.records = 0;
 	EXPECT_EQ(-1, ioctl(self->fd, MGM_IOC_BATCH, &t));
 	EXPECT_EQ(EFAULT, errno);
@@ -728,6 +745,180 @@ TEST_F(table, privilege_checked_against_the_opener)
 	EXPECT_EQ(2u, stats_of(self->fd).entries);
 }
 
+/*
+ * contract D13, the user-namespace half: the privilege is CAP_NET_ADMIN in
+ * the user namespace that owns the table's network namespace, as the
+ * file's opener had it. An unprivileged user (nobody) makes a user and a
+ * network namespace of its own: a file it opens there changes that table;
+ * one it opened in the initial network namespace, before or after becoming
+ * root of its user namespace, changes nothing. The files keep their
+ * opener's rights and table in other hands (passed to a root process) and
+ * across setns().
+ */
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+static int send_fds(int sock, const int *fds, int n)
+{
+	char c = 0, buf[CMSG_SPACE(4 * sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+static int recv_fds(int sock, int *fds, int n)
+{
+	char c, buf[CMSG_SPACE(4 * sizeof(int))];
+	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)),
+	};
+	struct cmsghdr *cm;
+
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS || cm->cmsg_len != CMSG_LEN(n * sizeof(int)))
+		return -1;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	return 0;
+}
+
+#define USERNS_DEV	"/tmp/mgm-userns"	/* /dev/mgm, open to everyone */
+#define NOBODY		65534
+
+/* The unprivileged side; exits with the number of the first check that failed. */
+static void userns_child(int sock, int ifindex0)
+{
+	int fd_a, fd_b, fd_c, ns, d;
+	struct mgm_stats st;
+	uint32_t h;
+
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY) || prctl(PR_SET_DUMPABLE, 1))
+		_exit(100);
+	/* Nobody in the initial namespaces: may read, not change. */
+	fd_a = open(USERNS_DEV, O_RDWR | O_CLOEXEC);
+	if (fd_a < 0)
+		_exit(101);
+	if (mgm_register_proto(fd_a, MGM_PROTO_PIM, 20, NULL) != -EPERM)
+		_exit(102);
+	/* Root of a user namespace of its own... */
+	if (unshare(CLONE_NEWUSER))
+		_exit(103);
+	if (write_text("/proc/self/setgroups", "deny") ||
+	    write_text("/proc/self/uid_map", "0 65534 1") ||
+	    write_text("/proc/self/gid_map", "0 65534 1"))
+		_exit(104);
+	/* ... still in the initial network namespace, owned by another. */
+	fd_b = open(USERNS_DEV, O_RDWR | O_CLOEXEC);
+	if (fd_b < 0)
+		_exit(105);
+	if (mgm_register_proto(fd_b, MGM_PROTO_PIM, 21, NULL) != -EPERM ||
+	    mgm_take(fd_b, 1, ifindex0, 0) != -EPERM)
+		_exit(106);
+	if (mgm_stats_get(fd_b, &st) || st.protocols != 1 || st.entries != 1)
+		_exit(107);	/* but reads the initial table */
+	/* Its own network namespace: its own table, which it may change. */
+	if (unshare(CLONE_NEWNET) || run("ip link set lo up"))
+		_exit(108);
+	d = make_dummy("un0");
+	if (d <= 0)
+		_exit(109);
+	fd_c = open(USERNS_DEV, O_RDWR | O_CLOEXEC);
+	if (fd_c < 0)
+		_exit(110);
+	if (mgm_register_proto(fd_c, MGM_PROTO_PIM, 22, &h) || mgm_take(fd_c, h, d, 0) ||
+	    mgm_add(fd_c, h, d, S1, G2, JOIN) || mgm_add(fd_c, h, d, S2, G2, JOIN))
+		_exit(111);
+	if (mgm_stats_get(fd_c, &st) || st.protocols != 1 || st.entries != 2)
+		_exit(112);
+	/* The file opened earlier still cannot change the initial table. */
+	if (mgm_register_proto(fd_b, MGM_PROTO_PIM, 23, NULL) != -EPERM)
+		_exit(113);
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ns < 0 || send_fds(sock, (int[]){ fd_b, fd_c, ns }, 3))
+		_exit(114);
+	_exit(0);
+}
+
+TEST_F(table, user_namespace_owns_its_table)
+{
+	int sv[2], fds[3], status, fd_d, fd_e;
+	struct stat sb;
+	pid_t pid;
+	uint32_t h;
+
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, S1, G1, JOIN));
+	ASSERT_EQ(0, stat(MGM_DEV, &sb));
+	unlink(USERNS_DEV);
+	ASSERT_EQ(0, mknod(USERNS_DEV, S_IFCHR | 0666, sb.st_rdev));
+	ASSERT_EQ(0, chmod(USERNS_DEV, 0666));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		close(sv[0]);
+		userns_child(sv[1], self->ifindex);
+	}
+	close(sv[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	unlink(USERNS_DEV);
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, recv_fds(sv[0], fds, 3));
+	close(sv[0]);
+
+	/* In root's hands, the files keep their opener's rights. */
+	EXPECT_EQ(-EPERM, mgm_register_proto(fds[0], MGM_PROTO_PIM, 24, NULL));
+	EXPECT_EQ(0, mgm_register_proto(fds[1], MGM_PROTO_PIM, 25, &h));
+	EXPECT_EQ(2u, stats_of(fds[1]).protocols);	/* the user's table */
+	EXPECT_EQ(2u, stats_of(fds[1]).entries);
+	EXPECT_EQ(1u, stats_of(self->fd).protocols);
+	EXPECT_EQ(1u, stats_of(self->fd).entries);
+
+	/* A file opened before setns() keeps its table and its rights. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		fd_d = mgm_open_dev();
+		if (fd_d < 0 || setns(fds[2], CLONE_NEWNET))
+			_exit(100);
+		if (mgm_register_proto(fd_d, MGM_PROTO_PIM, 26, NULL) ||
+		    stats_of(fd_d).protocols != 2 || stats_of(fd_d).entries != 1)
+			_exit(101);
+		fd_e = mgm_open_dev();	/* opened there: the user's table */
+		if (fd_e < 0 || stats_of(fd_e).protocols != 2 || stats_of(fd_e).entries != 2)
+			_exit(102);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_EQ(1u, stats_of(self->fd).protocols);	/* fd_d's protocol went with it */
+	close(fds[0]);
+	close(fds[1]);
+	close(fds[2]);
+}
+
 /* --- namespaces (SPEC D12) ------------------------------------------------------------ */
 
 TEST_F(table, namespaces_have_separate_tables)
@@ -742,9 +933,10 @@ TEST_F(table, namespaces_have_separate_tables)
 		struct mgm_stats st;
 		uint32_t h;
 		char *proc;
-		int fd, d, bad = 0;
+		int fd, fd0, d, bad = 0;
+		int init_ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 
-		if (unshare(CLONE_NEWNET))
+		if (init_ns < 0 || unshare(CLONE_NEWNET))
 			_exit(100);
 		fd = mgm_open_dev();
 		if (fd < 0)
@@ -761,8 +953,22 @@ TEST_F(table, namespaces_have_separate_tables)
 		proc = read_file("/proc/net/mgm");
 		bad |= !proc || proc_entries(proc) != 2;
 		free(proc);
+		if (bad)
+			_exit(102);
 		/* The file stays in this namespace even if we leave it. */
-		_exit(bad ? 102 : 0);
+		if (setns(init_ns, CLONE_NEWNET))
+			_exit(103);
+		bad |= mgm_add(fd, h, d, 0, G2, JOIN) != 0;	/* d: only there */
+		bad |= mgm_stats_get(fd, &st) || st.entries != 3 || st.protocols != 1;
+		if (bad)
+			_exit(104);
+		/* A file opened now is of the initial namespace. */
+		fd0 = mgm_open_dev();
+		bad |= fd0 < 0 || mgm_stats_get(fd0, &st) || st.entries != 1;
+		proc = read_file("/proc/net/mgm");
+		bad |= !proc || proc_entries(proc) != 1;
+		free(proc);
+		_exit(bad ? 105 : 0);
 	}
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
