@@ -15,6 +15,8 @@
 
 #define BENCH_BUF	65536u	/* bytes each read call may return */
 #define BENCH_SIZES_MAX	8
+/* The events' measurements (events.c) are reported at this n. */
+#define BENCH_EVENTS_N	4096ul
 
 /* One (S,G): addresses in network byte order. */
 struct bench_sg {
@@ -56,6 +58,9 @@ void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fatal error: print and exit 1. */
 void bench_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
+
+/* events.c: the event queues' costs (issue 14), in a namespace of their own. */
+void bench_events(uint64_t round_ns);
 
 /* report.c: the ratios against the targets, then the markdown table. */
 void bench_report(const unsigned long *sizes, unsigned int nsizes,

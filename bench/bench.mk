@@ -17,7 +17,7 @@ BENCH_HDRS := $(wildcard bench/*.h) selftests/helpers.h uapi/linux/mgm.h
 BENCH_BIN := $(B)/bench/mgm-bench
 BENCH_OUT := $(B)/bench
 BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi \
-	-I$(TOP)/selftests -I$(TOP)/bench
+	-I$(TOP)/selftests -I$(TOP)/bench -I$(TOP)/lib
 # The guest needs room for 10^6 entries in mgm, a BPF map and a tmpfs file.
 BENCH_MEM ?= 3072
 BENCH_TIMEOUT ?= 560
@@ -29,9 +29,10 @@ BENCH_COMPARE_KO ?=
 
 bench-progs: $(BENCH_BIN)
 
-$(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS)
+# events.c's other process uses libmgm's callbacks.
+$(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
-	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(STATIC)
+	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(LIB_A) $(STATIC)
 
 # mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end.
 bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH)

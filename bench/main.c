@@ -315,6 +315,8 @@ int main(int argc, char **argv)
 	if (if0 < 0 || if1 < 0)
 		bench_die("cannot make dummy interfaces");
 
+	/* First, while the memory cgroup's counters are quiet (events.c). */
+	bench_events(o.round_ns);
 	if (o.compare_ko)
 		bench_compare_walk(o.compare_ko, o.sizes, o.nsizes, if0);
 	small_create(&small, o.sizes[0]);

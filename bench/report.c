@@ -42,8 +42,8 @@ static const struct row rows[] = {
 	{ "memory_memcg_kernel", "of which charged to the caller's memcg", "bytes/entry" },
 };
 
-/* Which size a target is judged at. */
-enum at { AT_HI, AT_REF };
+/* Which size a target is judged at (AT_EV: the events', BENCH_EVENTS_N). */
+enum at { AT_HI, AT_REF, AT_EV };
 
 /*
  * A target: the ratio num/den of two results (or num alone when @den is
@@ -82,6 +82,14 @@ static const struct target targets[] = {
 	  AT_REF, "writer_with_reader", "writer_alone", 0.8, false },
 	{ "memory", "kernel memory per entry with one membership, bytes (Slab growth)",
 	  AT_HI, "memory_meminfo_slab", NULL, 128, true },
+	{ "events_writer", "writer add/delete rate, three subscribed files vs none",
+	  AT_EV, "events_writer_subscribed", "events_writer_none", 0.85, false },
+	{ "events_reader", "events read per second (64 KiB) vs the batch writer's changes per second",
+	  AT_EV, "events_read_64k", "events_writer_batch", 5, false },
+	{ "events_latency", "add -> callback in another process vs pipe wake-up, medians",
+	  AT_EV, "events_latency_callback", "events_latency_pipe", 3, true },
+	{ "events_memory", "kernel memory per queued event, bytes (memcg kernel)",
+	  AT_EV, "events_memory", NULL, 64, true },
 };
 
 struct outcome {
@@ -171,14 +179,14 @@ void bench_report(const unsigned long *sizes, unsigned int nsizes,
 		  unsigned long peer_max)
 {
 	struct outcome out[ARRAY_SIZE(targets)];
-	unsigned long at[2] = { sizes[nsizes - 1], sizes[0] };
-	char n[2][24];
+	unsigned long at[3] = { sizes[nsizes - 1], sizes[0], BENCH_EVENTS_N };
+	char n[3][24];
 	unsigned int i;
 
 	for (i = 0; i < nsizes; i++)
 		if (sizes[i] <= peer_max)
 			at[AT_REF] = sizes[i];
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		fmt_n(n[i], sizeof(n[i]), at[i]);
 
 	printf("\n");

@@ -70,6 +70,7 @@ int libmgm_ht_alloc(struct mgm_htable *ht, unsigned int kind, uint32_t kid,
 	slot->protocol_id = 0;
 	slot->component_id = 0;
 	memset(&slot->config, 0, sizeof(slot->config));
+	slot->view = NULL;
 	ht->used++;
 	ht->next = (i + 1) % ht->nslots;
 	*handle = libmgm_handle_encode(i, slot->gen, kind);
@@ -94,6 +95,17 @@ struct mgm_slot *libmgm_ht_lookup(struct mgm_htable *ht, HANDLE handle,
 	if (slot->kind != kind || slot->gen != gen)
 		return NULL;
 	return slot;
+}
+
+struct mgm_slot *libmgm_ht_find_kid(struct mgm_htable *ht, unsigned int kind,
+				    uint32_t kid)
+{
+	uint32_t i;
+
+	for (i = 0; i < ht->nslots; i++)
+		if (ht->slots[i].kind == kind && ht->slots[i].kid == kid)
+			return &ht->slots[i];
+	return NULL;
 }
 
 static void mgm_slot_release(struct mgm_slot *slot)

@@ -64,4 +64,25 @@ $(B)/lib/tests/cxx_test: lib/tests/cxx_test.cpp $(LIB_HDRS) $(LIB_A)
 lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
 	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
-		lib/tests/abi_check.sh lib/tests/install_test.sh
+		lib/tests/abi_check.sh lib/tests/install_test.sh \
+		lib/tests/summary_test.sh
+
+# A 32-bit libmgm for the 32-bit build of lib_events_test (same records,
+# other pointer size: ROUTING_PROTOCOL_CONFIG's layout, handles).
+LIB32_A := $(B)/lib/libmgm32.a
+SELFTEST_BINS += $(B)/selftests/lib_events_test_32
+
+selftests: $(B)/selftests/lib_events_test_32
+
+$(B)/lib/static32/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(LIB_OBJ_CFLAGS) -c -o $@ $<
+
+$(LIB32_A): $(patsubst lib/%.c,$(B)/lib/static32/%.o,$(LIB_SRCS))
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/selftests/lib_events_test_32: selftests/lib_events_test.c selftests/lib_test.h \
+		$(SELFTEST_DEPS) $(LIB32_A)
+	@mkdir -p $(@D)
+	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< selftests/helpers.c $(LIB32_A) $(STATIC)

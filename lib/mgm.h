@@ -12,8 +12,11 @@
  * masks are IPv4 in a DWORD in network byte order, as struct
  * in_addr.s_addr holds them.
  *
- * Callbacks in ROUTING_PROTOCOL_CONFIG are accepted and stored with the
- * protocol, but not called: delivering them is a later feature.
+ * The callbacks of ROUTING_PROTOCOL_CONFIG are called in the process that
+ * registered the protocol: by default on a thread of the library, or, after
+ * mgm_event_fd(), by mgm_event_dispatch() in the caller's own event loop
+ * (libmgm(3), mgm_event_fd(3), and a page per callback, e.g.
+ * PMGM_JOIN_ALERT_CALLBACK(3)).
  *
  * Below the Windows API, a small native API (mgm_*) exposes what Windows
  * does not have: enumeration without a protocol and with the table's
@@ -82,7 +85,13 @@ typedef struct _MGM_IF_ENTRY {
 	BOOL bIsEnabled;
 } MGM_IF_ENTRY, *PMGM_IF_ENTRY;
 
-/* The callbacks a routing protocol hands to MGM. Stored, not called yet. */
+/*
+ * The callbacks a routing protocol hands to MGM, as Windows declares them.
+ * JoinAlert, PruneAlert, LocalJoin, LocalLeave, DisableIgmp and EnableIgmp
+ * are called (see their man pages); Rpf, CreationAlert and WrongIf concern
+ * forwarding entries, which this version does not make, and are never
+ * called. Return values are ignored, as on Windows.
+ */
 typedef DWORD (*PMGM_RPF_CALLBACK)(DWORD dwSourceAddr, DWORD dwSourceMask,
 				   DWORD dwGroupAddr, DWORD dwGroupMask,
 				   PDWORD pdwInIfIndex,
@@ -247,6 +256,26 @@ MGM_API int mgm_delete_memberships(HANDLE hProtocol,
  * are zeroed.
  */
 MGM_API int mgm_get_stats(struct mgm_stats *stats, size_t size);
+
+/*
+ * Deliver this process's callbacks from the caller's event loop instead of
+ * a library thread (a thread already running is stopped first; none is
+ * started after). Returns the descriptor to poll for POLLIN (this process's
+ * file of /dev/mgm: do not read or close it), or -errno; -EDEADLK when
+ * called from a callback on the library's thread. Call it before the first
+ * registration so that no thread is ever started. In a forked child, call
+ * it again: the child has a file, and a descriptor, of its own.
+ */
+MGM_API int mgm_event_fd(void);
+
+/*
+ * Run the callbacks that are pending, in the calling thread, without
+ * waiting: the number of events handled (0: none was pending), or -EINVAL
+ * (mgm_event_fd() was not called), -EBUSY (another thread is dispatching,
+ * or called from a callback). With edge-triggered epoll, call it until it
+ * returns 0.
+ */
+MGM_API int mgm_event_dispatch(void);
 
 #ifdef __cplusplus
 }

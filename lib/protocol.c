@@ -2,9 +2,11 @@
 /*
  * Routing protocols and interface ownership: MgmRegisterMProtocol,
  * MgmDeRegisterMProtocol, MgmTakeInterfaceOwnership,
- * MgmReleaseInterfaceOwnership, MgmGetProtocolOnInterface.
+ * MgmReleaseInterfaceOwnership, MgmGetProtocolOnInterface. A protocol's
+ * callbacks are kept with it and called by events.c.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -17,6 +19,7 @@ MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
 		.component_id = dwComponentId,
 	};
 	struct mgm_deregister undo = { 0 };
+	struct libmgm_view *view = NULL;
 	struct mgm_slot *slot;
 	HANDLE handle;
 	int fd, err;
@@ -25,12 +28,27 @@ MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
 		return ERROR_INVALID_PARAMETER;
 	reg.callback_flags = prpiInfo->dwCallbackFlags;
 
+	/*
+	 * Subscribed (and the thread started) before the protocol exists, so
+	 * that its first event is not missed; the slot exists before the
+	 * dispatcher can look the event's handle up (libmgm_reg_lock()).
+	 */
+	libmgm_reg_lock();
 	fd = libmgm_fd();
-	if (fd < 0)
+	if (fd < 0) {
+		libmgm_reg_unlock();
 		return libmgm_win32(fd, MGM_SRC_OPEN);
-	err = libmgm_ioctl(fd, MGM_IOC_REGISTER, &reg);
-	if (err)
+	}
+	err = libmgm_events_prepare(fd, prpiInfo);
+	if (!err)
+		view = libmgm_events_view(prpiInfo, &err);
+	if (!err)
+		err = libmgm_ioctl(fd, MGM_IOC_REGISTER, &reg);
+	if (err) {
+		libmgm_reg_unlock();
+		free(view);
 		return libmgm_win32(err, MGM_SRC_IOCTL);
+	}
 
 	libmgm_lock();
 	err = libmgm_ht_alloc(libmgm_handles(), MGM_KIND_PROTOCOL, reg.handle,
@@ -38,10 +56,13 @@ MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
 	if (!err) {
 		slot->protocol_id = dwProtocolId;
 		slot->component_id = dwComponentId;
-		slot->config = *prpiInfo;	/* stored, not called (D11) */
+		slot->config = *prpiInfo;	/* called by events.c (D14) */
+		slot->view = view;
 	}
 	libmgm_unlock();
+	libmgm_reg_unlock();
 	if (err) {
+		free(view);
 		undo.handle = reg.handle;
 		libmgm_ioctl(fd, MGM_IOC_DEREGISTER, &undo);
 		return libmgm_win32(err, MGM_SRC_IOCTL);
@@ -67,8 +88,11 @@ MGM_API DWORD MgmDeRegisterMProtocol(HANDLE hProtocol)
 
 	libmgm_lock();
 	slot = libmgm_ht_lookup(libmgm_handles(), hProtocol, MGM_KIND_PROTOCOL);
-	if (slot)
+	if (slot) {
+		libmgm_events_forget(slot->view);
+		slot->view = NULL;
 		libmgm_ht_free(libmgm_handles(), slot);
+	}
 	libmgm_unlock();
 	return NO_ERROR;
 }

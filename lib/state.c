@@ -23,11 +23,13 @@
 #define MGM_DEVICE	"/dev/mgm"
 
 static struct {
+	pthread_mutex_t reg_lock;	/* see libmgm_reg_lock(); before lock */
 	pthread_mutex_t lock;
 	int fd;			/* -1 until first use */
 	pid_t pid;		/* the process the fd and handles belong to */
 	struct mgm_htable handles;
 } mgm_state = {
+	.reg_lock = PTHREAD_MUTEX_INITIALIZER,
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.fd = -1,
 };
@@ -41,24 +43,28 @@ static void mgm_forget_parent(void)
 		close(mgm_state.fd);
 	mgm_state.fd = -1;
 	mgm_state.pid = 0;
+	libmgm_events_child(&mgm_state.handles);
 	libmgm_ht_invalidate_all(&mgm_state.handles);
 }
 
 /* fork() in another thread waits until no call holds the lock. */
 static void mgm_atfork_prepare(void)
 {
+	pthread_mutex_lock(&mgm_state.reg_lock);
 	pthread_mutex_lock(&mgm_state.lock);
 }
 
 static void mgm_atfork_parent(void)
 {
 	pthread_mutex_unlock(&mgm_state.lock);
+	pthread_mutex_unlock(&mgm_state.reg_lock);
 }
 
 static void mgm_atfork_child(void)
 {
 	mgm_forget_parent();
 	pthread_mutex_unlock(&mgm_state.lock);
+	pthread_mutex_unlock(&mgm_state.reg_lock);
 }
 
 static void mgm_atfork_register(void)
@@ -78,6 +84,17 @@ void libmgm_lock(void)
 void libmgm_unlock(void)
 {
 	pthread_mutex_unlock(&mgm_state.lock);
+}
+
+void libmgm_reg_lock(void)
+{
+	pthread_once(&mgm_atfork_once, mgm_atfork_register);
+	pthread_mutex_lock(&mgm_state.reg_lock);
+}
+
+void libmgm_reg_unlock(void)
+{
+	pthread_mutex_unlock(&mgm_state.reg_lock);
 }
 
 struct mgm_htable *libmgm_handles(void)

@@ -24,6 +24,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <linux/wait.h>
 #include "key.h"
 #include "mgm.h"
@@ -54,7 +55,13 @@ static struct mgm_evq *mgm_evq_alloc(struct mgm_file *mf)
 	q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
 	if (q) {
 		q->cap = mgm_max_events;
-		q->ring = kvcalloc(q->cap, sizeof(*q->ring), GFP_KERNEL_ACCOUNT);
+		/*
+		 * vmalloc, not kvcalloc(): a ring is rarely a power of two
+		 * in size, and kmalloc would round it up to one (4096 slots
+		 * of 48 bytes took 256 KiB instead of 192).
+		 */
+		q->ring = __vmalloc(array_size(q->cap, sizeof(*q->ring)),
+				    GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 		q->bounce = kmalloc_array(MGM_EVQ_BOUNCE, sizeof(*q->bounce),
 					  GFP_KERNEL_ACCOUNT);
 	}

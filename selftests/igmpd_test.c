@@ -952,4 +952,58 @@ TEST_F_TIMEOUT(igmpd, interface_comes_goes_and_comes_back, 60)
 	EXPECT_EQ(0, counter(CTL, "mgm_errors"));
 }
 
+/* The number of threads of process @pid. */
+static int threads_of(pid_t pid)
+{
+	char path[64], *s, *t;
+	int n = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	s = read_file(path);
+	if (s && (t = strstr(s, "Threads:")))
+		n = atoi(t + 8);
+	free(s);
+	return n;
+}
+
+/*
+ * DisableIgmp / EnableIgmp around a routing protocol's take and release:
+ * the daemon gets them through the event descriptor in its own loop (no
+ * library thread), and re-adds its memberships on EnableIgmp, which mgm
+ * kept: a successful no-op, the table unchanged.
+ */
+TEST_F(igmpd, disable_and_enable_igmp_around_take_and_release)
+{
+	DWORD r0;
+
+	ASSERT_EQ(0, direct_host(self, 0, "r0", "10.1.0.1", "10.1.0.2"));
+	ASSERT_EQ(0, start_igmpd(self, IFACES("-i", "r0")));
+	EXPECT_EQ(1, threads_of(self->igmpd));
+	r0 = if_nametoindex("r0");
+	ASSERT_EQ(0, lab_node_join(&self->host[0], "eth0", G1));
+	ASSERT_EQ(0, lab_node_join_source(&self->host[0], "eth0", S1, G2));
+	ASSERT_LE(0, wait_entry(self->proto, 0, G1, true, 2000 + SLACK_MS));
+	ASSERT_LE(0, wait_entry(self->proto, S1, G2, true, 2000 + SLACK_MS));
+	EXPECT_EQ(0, counter(CTL, "igmp_disabled"));
+
+	ASSERT_EQ(NO_ERROR, MgmTakeInterfaceOwnership(self->proto, r0, 0));
+	EXPECT_TRUE(wait_stats(CTL, "\"igmp_enabled\":1,", 2000 + SLACK_MS));
+	EXPECT_EQ(1, counter(CTL, "igmp_disabled"));
+	EXPECT_EQ(2, counter(CTL, "readds"));
+	EXPECT_EQ(0, counter(CTL, "mgm_errors"));
+	EXPECT_EQ(2, entries(self->proto));
+	EXPECT_TRUE(log_has(LOG, "r0: DisableIgmp: membership changes held"));
+	EXPECT_TRUE(log_has(LOG, "r0: EnableIgmp: 2 memberships added again"));
+
+	ASSERT_EQ(NO_ERROR, MgmReleaseInterfaceOwnership(self->proto, r0, 0));
+	EXPECT_TRUE(wait_stats(CTL, "\"igmp_enabled\":2,", 2000 + SLACK_MS));
+	EXPECT_EQ(2, counter(CTL, "igmp_disabled"));
+	EXPECT_EQ(4, counter(CTL, "readds"));
+	EXPECT_EQ(2, entries(self->proto));
+	/* Not held any more: a leave goes through. */
+	ASSERT_EQ(0, lab_node_leave(&self->host[0], "eth0", G1));
+	EXPECT_LE(0, wait_entry(self->proto, 0, G1, false, LMQT_MS + 2000 + SLACK_MS));
+	EXPECT_EQ(1, threads_of(self->igmpd));
+}
+
 TEST_HARNESS_MAIN

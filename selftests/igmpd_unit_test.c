@@ -545,6 +545,55 @@ TEST_F(igmp, v3_exclude_join_is_star_g_until_gmi)
 	EXPECT_EQ(2, self->f->nops);	/* no duplicate joins */
 }
 
+/*
+ * DisableIgmp .. EnableIgmp (hold.c): meanwhile no change reaches mgm; then
+ * every membership the state wants is added again and the held-back
+ * leaves are made, additions first.
+ */
+TEST_F(igmp, disable_igmp_holds_changes_until_enable_igmp)
+{
+	const uint32_t g3 = A(239, 1, 1, 3), g4 = A(239, 1, 1, 4);
+	int n0;
+
+	V3(IGMP_CHANGE_TO_EXCLUDE, G1);
+	V3(IGMP_ALLOW_NEW, G2, S1, S2);
+	ASSERT_EQ(3, n_installed(self->f));
+	n0 = self->f->nops;
+
+	iface_hold(&self->ifp);
+	V3(IGMP_CHANGE_TO_INCLUDE, G1);		/* leaves after LMQT */
+	V3(IGMP_CHANGE_TO_EXCLUDE, g3);		/* a new join */
+	V3(IGMP_CHANGE_TO_EXCLUDE, g4);		/* joined and gone meanwhile */
+	V3(IGMP_CHANGE_TO_INCLUDE, g4);
+	ADVANCE(LMQT + 1);
+	EXPECT_EQ(n0, self->f->nops);		/* nothing reached mgm */
+	EXPECT_TRUE(installed(self->f, 0, G1));
+	EXPECT_FALSE(installed(self->f, 0, g3));
+	EXPECT_EQ(0u, self->ifp.c.mgm_errors);
+
+	iface_unhold(&self->ifp);
+	EXPECT_EQ(1u, self->ifp.c.igmp_disabled);
+	EXPECT_EQ(1u, self->ifp.c.igmp_enabled);
+	EXPECT_EQ(3u, self->ifp.c.readds);	/* (S1,G2), (S2,G2), (*,g3) */
+	ASSERT_EQ(n0 + 4, self->f->nops);	/* and the held-back leave */
+	EXPECT_TRUE(self->f->ops[n0].join && self->f->ops[n0 + 1].join &&
+		    self->f->ops[n0 + 2].join);
+	EXPECT_FALSE(self->f->ops[n0 + 3].join);
+	EXPECT_EQ(0u, self->f->ops[n0 + 3].s);
+	EXPECT_EQ(G1, self->f->ops[n0 + 3].g);
+	EXPECT_FALSE(installed(self->f, 0, G1));
+	EXPECT_TRUE(installed(self->f, 0, g3));
+	EXPECT_TRUE(installed(self->f, S1, G2) && installed(self->f, S2, G2));
+	EXPECT_EQ(3, n_installed(self->f));
+	/* The re-adds of what mgm kept: meant, not bad. */
+	EXPECT_EQ(2, self->f->bad_ops);
+	self->f->bad_ops = 0;
+	/* Held no more: changes go through at once. */
+	V3(IGMP_CHANGE_TO_EXCLUDE, G1);
+	EXPECT_TRUE(installed(self->f, 0, G1));
+	iface_hold_free(&self->ifp);
+}
+
 TEST_F(igmp, v3_leave_sends_group_queries_then_deletes)
 {
 	int sent;

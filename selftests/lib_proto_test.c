@@ -67,11 +67,14 @@ TEST_F(proto, register_null_arguments)
 	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(h));
 }
 
-TEST_F(proto, register_stores_callbacks_without_calling_them)
+TEST_F(proto, own_changes_call_no_callback)
 {
 	ROUTING_PROTOCOL_CONFIG cfg = {
 		.dwCallbackFlags = 0x1ff,
-		/* Never called (SPEC D11): invalid pointers must be harmless. */
+		/*
+		 * A protocol is never told of its own changes (contract D15):
+		 * invalid pointers stay uncalled, so harmless.
+		 */
 		.pfnRpfCallback = (PMGM_RPF_CALLBACK)(uintptr_t)8,
 		.pfnJoinAlertCallback = (PMGM_JOIN_ALERT_CALLBACK)(uintptr_t)16,
 		.pfnLocalJoinCallback = (PMGM_LOCAL_JOIN_CALLBACK)(uintptr_t)24,

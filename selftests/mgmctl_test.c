@@ -876,4 +876,148 @@ TEST(module_not_loaded_exit_2)
 	ASSERT_EQ(0, module_load(getenv("MGM_MODULE_ARGS")));
 }
 
+/* --- mgmctl monitor ----------------------------------------------------------- */
+
+struct monitor {
+	pid_t pid;
+	FILE *out;
+};
+
+static int monitor_start(struct monitor *m)
+{
+	int p[2];
+
+	if (pipe(p))
+		return -errno;
+	m->pid = fork();
+	if (m->pid < 0)
+		return -errno;
+	if (!m->pid) {
+		dup2(p[1], 1);
+		close(p[0]);
+		close(p[1]);
+		execlp("mgmctl", "mgmctl", "-j", "monitor", (char *)NULL);
+		_exit(98);
+	}
+	close(p[1]);
+	m->out = fdopen(p[0], "r");
+	return m->out ? 0 : -errno;
+}
+
+/*
+ * The next line (without its newline), or "" at the end. A line that never
+ * comes is the harness's timeout.
+ */
+static const char *monitor_line(struct monitor *m, char *buf, size_t size)
+{
+	size_t len;
+
+	if (!fgets(buf, (int)size, m->out))
+		return "";
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = 0;
+	return buf;
+}
+
+static void monitor_stop(struct monitor *m)
+{
+	kill(m->pid, SIGTERM);
+	waitpid(m->pid, NULL, 0);
+	fclose(m->out);
+}
+
+/* A membership line of mgmctl -j monitor, as it must read. */
+static void monitor_want(char *buf, size_t size, const char *what, uint64_t seq,
+			 uint64_t gen, const char *g, const char *s, int ifindex,
+			 bool join, bool fwd)
+{
+	char seqs[32] = "";
+
+	if (seq)
+		snprintf(seqs, sizeof(seqs), "\"seq\":%llu,", (unsigned long long)seq);
+	snprintf(buf, size, "{\"event\":\"%s\",%s\"generation\":%llu,"
+		 "\"group\":\"%s\",\"group_mask\":\"255.255.255.255\","
+		 "\"source\":\"%s\",\"source_mask\":\"%s\",\"dev\":\"mc0\","
+		 "\"ifindex\":%d,\"nexthop\":\"0.0.0.0\",\"protocol\":3,"
+		 "\"protocol_name\":\"netmgmt\",\"component\":1,\"join\":%s,"
+		 "\"forward\":%s}", what, seqs, (unsigned long long)gen, g, s,
+		 strcmp(s, "0.0.0.0") ? "255.255.255.255" : "0.0.0.0", ifindex,
+		 join ? "true" : "false", fwd ? "true" : "false");
+}
+
+static unsigned long long json_u64_of(const char *line, const char *key)
+{
+	const char *p = strstr(line, key);
+
+	return p ? strtoull(p + strlen(key), NULL, 10) : 0;
+}
+
+/*
+ * mgmctl -j monitor: the table, then each change after the listing's start
+ * generation, one JSON object per line; on an overflow the count lost and
+ * the table listed again.
+ */
+TEST_F_TIMEOUT(ctl, monitor_lists_then_follows, 120)
+{
+	struct mgm_membership *recs = calloc(5000, sizeof(*recs));
+	char line[1024], want[1024];
+	struct mgm_stats st;
+	struct monitor m = { 0 };
+	uint64_t seq;
+	uint32_t i, done;
+	int n;
+
+	ASSERT_TRUE(recs != NULL);
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, 0, G1, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &st));
+	ASSERT_EQ(0, monitor_start(&m));
+	monitor_want(want, sizeof(want), "list", 0, st.generation, "232.1.1.1",
+		     "0.0.0.0", self->ifindex, true, false);
+	EXPECT_STREQ(want, monitor_line(&m, line, sizeof(line)));
+
+	/* add, change (flags), delete: in order, numbered. */
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, S1, G1, MGM_JOIN_STATE));
+	monitor_line(&m, line, sizeof(line));
+	seq = json_u64_of(line, "\"seq\":");
+	ASSERT_LT(0ull, (unsigned long long)seq);
+	monitor_want(want, sizeof(want), "add", seq, st.generation + 1, "232.1.1.1",
+		     "10.0.0.1", self->ifindex, true, false);
+	EXPECT_STREQ(want, line);
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, S1, G1, MGM_FORWARD_STATE));
+	monitor_want(want, sizeof(want), "change", seq + 1, st.generation + 2, "232.1.1.1",
+		     "10.0.0.1", self->ifindex, true, true);
+	EXPECT_STREQ(want, monitor_line(&m, line, sizeof(line)));
+	ASSERT_EQ(0, mgm_del(self->fd, self->proto, self->ifindex, S1, G1,
+			     MGM_JOIN_STATE | MGM_FORWARD_STATE));
+	monitor_want(want, sizeof(want), "delete", seq + 2, st.generation + 3, "232.1.1.1",
+		     "10.0.0.1", self->ifindex, false, false);
+	EXPECT_STREQ(want, monitor_line(&m, line, sizeof(line)));
+
+	/* Stopped while 5,000 changes come: 4,096 told, the rest lost, relisted. */
+	kill(m.pid, SIGSTOP);
+	for (i = 0; i < 5000; i++)
+		recs[i] = mgm_rec(self->proto, self->ifindex, 0,
+				  htonl(0xe8050000u + i), MGM_JOIN_STATE);
+	ASSERT_EQ(0, mgm_batch_apply(self->fd, MGM_BATCH_ADD, recs, 5000, &done, NULL));
+	kill(m.pid, SIGCONT);
+	for (n = 0; n < 4096; n++)
+		if (!strstr(monitor_line(&m, line, sizeof(line)), "{\"event\":\"add\""))
+			break;
+	EXPECT_EQ(4096, n);
+	monitor_line(&m, line, sizeof(line));
+	EXPECT_EQ(0, strncmp(line, "{\"event\":\"overflow\",\"seq\":", 26));
+	EXPECT_NE(NULL, strstr(line, ",\"lost\":904}"));
+	for (n = 0; n < 5001; n++)
+		if (!strstr(monitor_line(&m, line, sizeof(line)), "{\"event\":\"list\""))
+			break;
+	EXPECT_EQ(5001, n);
+	/* And it follows again. */
+	ASSERT_EQ(0, mgm_del(self->fd, self->proto, self->ifindex, 0, G1, MGM_JOIN_STATE));
+	EXPECT_NE(NULL, strstr(monitor_line(&m, line, sizeof(line)),
+			       "{\"event\":\"delete\""));
+	monitor_stop(&m);
+	free(recs);
+}
+
 TEST_HARNESS_MAIN

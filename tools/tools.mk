@@ -24,6 +24,12 @@ $(MGMCTL): $(MGMCTL_SRCS) $(MGMCTL_HDRS) $(TOOLS_COMMON_SRCS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $(MGMCTL_SRCS) $(TOOLS_COMMON_SRCS) $(LIB_A) $(STATIC)
 
+# mgmctl monitor against a fake device (open() and ioctl() interposed).
+$(B)/lib/tests/mgmctl_monitor_test: lib/tests/mgmctl_monitor_test.c $(MGMCTL_LIB_SRCS) \
+		$(MGMCTL_HDRS) $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -DMGM_VERSION='"$(LIB_VERSION)"' -pthread -o $@ $< $(MGMCTL_LIB_SRCS) $(LIB_A)
+
 # mgmctl's grammar (everything but its main()) and the shared JSON writer,
 # tested on the host: no device is opened while parsing.
 $(B)/lib/tests/mgmctl_parse_test: lib/tests/mgmctl_parse_test.c $(MGMCTL_LIB_SRCS) \

@@ -199,6 +199,8 @@ static const struct {
 	/* The bad inputs of issue 15, and the rest of the grammar's rules. */
 	{ "", "mgmctl: no object given (try \"mgmctl help\")\n" },
 	{ "bogus", "mgmctl: unknown object \"bogus\"\n" },
+	{ "monitor bogus", "mgmctl: monitor: unknown argument \"bogus\"\n" },
+	{ "mo show", "mgmctl: monitor: unknown argument \"show\"\n" },
 	{ "s", "mgmctl: ambiguous object \"s\": stats, static\n" },
 	{ "st", "mgmctl: ambiguous object \"st\": stats, static\n" },
 	{ "x", "mgmctl: unknown object \"x\"\n" },
@@ -282,6 +284,27 @@ TEST(valid_commands)
 	mgmctl_cmd_free(&p.cmd);
 	parse_line("--version", &p);
 	EXPECT_STREQ("mgmctl " MGM_VERSION "\n", p.cmd.help);
+	mgmctl_cmd_free(&p.cmd);
+
+	/* monitor, and "m" still naming membership. */
+	parse_line("-j monitor", &p);
+	EXPECT_EQ(EXIT_OK, p.rc);
+	EXPECT_STREQ("", p.err);
+	EXPECT_TRUE(p.cmd.opts.json);
+	parse_line("mo", &q);
+	EXPECT_EQ(EXIT_OK, q.rc);
+	EXPECT_TRUE(p.cmd.run == q.cmd.run);
+	mgmctl_cmd_free(&q.cmd);
+	parse_line("m", &q);
+	EXPECT_EQ(EXIT_OK, q.rc);
+	EXPECT_TRUE(p.cmd.run != q.cmd.run);
+	mgmctl_cmd_free(&q.cmd);
+	mgmctl_cmd_free(&p.cmd);
+	parse_line("monitor help", &p);
+	EXPECT_EQ(EXIT_OK, p.rc);
+	EXPECT_EQ(0, strncmp("usage: mgmctl [OPTIONS] OBJECT [COMMAND [ARGS]]\n"
+			     "       mgmctl [OPTIONS] monitor\nMEMBERSHIP := ",
+			     p.cmd.help, 90));
 	mgmctl_cmd_free(&p.cmd);
 
 	/* An object's help: its own line only. */

@@ -266,8 +266,11 @@ static void member_change(struct iface *ifp, bool join, uint32_t source,
 	uint32_t sn = htonl(source), gn = htonl(group);
 	int err;
 
-	err = join ? d->ops->join(ifp, source, group) :
-		     d->ops->leave(ifp, source, group);
+	if (iface_held_change(ifp, join, source, group))
+		err = 0;	/* made on EnableIgmp (hold.c) */
+	else
+		err = join ? d->ops->join(ifp, source, group) :
+			     d->ops->leave(ifp, source, group);
 	if (source)
 		inet_ntop(AF_INET, &sn, s, sizeof(s));
 	inet_ntop(AF_INET, &gn, g, sizeof(g));

@@ -10,7 +10,9 @@
  *              §7.3.2 (compatibility), timers, the memberships it implies
  *   querier.c  querier election, general queries, older-querier mode
  *   timer.c    the timer heap
- *   mgm.c      the libmgm glue (register, ownership, memberships, log)
+ *   hold.c     DisableIgmp/EnableIgmp: changes held back, then re-added
+ *   mgm.c      the libmgm glue (register, ownership, memberships, the
+ *              callbacks through the event descriptor)
  *   net.c      sockets: receive, send, addresses, link monitor
  *   ctl.c      counters and the control socket (mgm-igmpd -s / -G)
  *   config.c   options and the configuration file
@@ -168,6 +170,9 @@ int parse_duration(const char *s, uint32_t *ms);
 	X(joins)		/* memberships added to mgm */		\
 	X(leaves)		/* memberships deleted from mgm */	\
 	X(mgm_errors)		/* mgm calls that failed */		\
+	X(igmp_disabled)	/* DisableIgmp callbacks */		\
+	X(igmp_enabled)		/* EnableIgmp callbacks */		\
+	X(readds)		/* memberships added again on those */	\
 	X(querier_changes)
 
 struct igmpd_counters {
@@ -351,6 +356,12 @@ struct iface {
 	uint32_t nbuckets, ngroups;
 	struct tmr tmr;
 	struct igmpd_counters c;
+	bool held;		/* between DisableIgmp and EnableIgmp */
+	struct held_change {
+		uint32_t source, group;	/* host order */
+		bool join;
+	} *held_changes;	/* changes not made while held */
+	size_t nheld, held_cap;
 	uint64_t err_logged;	/* when the last mgm error was logged */
 	unsigned int err_quiet;	/* mgm errors not logged since */
 	struct igmpd *d;
@@ -388,6 +399,7 @@ struct igmpd_world {
 	int sig_fd;
 	int ctl_fd;
 	int ep_fd;
+	int mgm_fd;		/* libmgm's event descriptor (not ours to close) */
 };
 
 struct igmpd {
@@ -436,6 +448,17 @@ void iface_schedule(struct iface *ifp);
 
 void querier_addr_changed(struct iface *ifp, uint64_t now);
 
+/* hold.c: DisableIgmp / EnableIgmp. */
+void iface_hold(struct iface *ifp);
+/*
+ * While @ifp is held: note the change instead of making it, return true
+ * (group.c then treats it as made). False when not held.
+ */
+bool iface_held_change(struct iface *ifp, bool join, uint32_t source,
+		       uint32_t group);
+void iface_unhold(struct iface *ifp);
+void iface_hold_free(struct iface *ifp);
+
 /* mgm.c: the libmgm glue. Errors are Win32 codes (negative: errnos). */
 int mgm_glue_register(struct igmpd *d);
 int mgm_glue_take(struct iface *ifp);
@@ -444,6 +467,10 @@ void mgm_glue_deregister(struct igmpd *d);
 int mgm_glue_join(struct iface *ifp, uint32_t source, uint32_t group);
 int mgm_glue_leave(struct iface *ifp, uint32_t source, uint32_t group);
 const char *mgm_glue_strerror(int err);
+/* The event descriptor (before mgm_glue_register), or -errno. */
+int mgm_glue_event_fd(struct igmpd *d);
+/* It is readable: run the callbacks. */
+void mgm_glue_dispatch(struct igmpd *d);
 
 uint64_t now_ms(void);
 

@@ -14,7 +14,7 @@
 IGMPD_DIR := tools/mgm-igmpd
 # The protocol, without sockets or libmgm: the unit tests link these.
 IGMPD_CORE_SRCS := $(addprefix $(IGMPD_DIR)/,packet.c group.c querier.c \
-	iface.c timer.c log.c config.c ctl.c) $(TOOLS_COMMON_SRCS)
+	iface.c hold.c timer.c log.c config.c ctl.c) $(TOOLS_COMMON_SRCS)
 IGMPD_SRCS := $(IGMPD_CORE_SRCS) $(addprefix $(IGMPD_DIR)/,mgm.c net.c main.c)
 IGMPD_HDRS := $(wildcard $(IGMPD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
 IGMPD_LAB_SRCS := $(IGMPD_DIR)/test/lab.c

@@ -23,7 +23,7 @@
 #include "ctl.h"
 #include "net.h"
 
-enum ev_kind { EV_SIGNAL, EV_NETLINK, EV_CONTROL, EV_IFACE };
+enum ev_kind { EV_SIGNAL, EV_NETLINK, EV_CONTROL, EV_IFACE, EV_MGM };
 
 #define EV(kind, idx)	((uint64_t)(idx) << 8 | (kind))
 #define RX_BURST	256
@@ -127,6 +127,7 @@ static void iface_detach(struct igmpd *d, struct iface *ifp, bool gone)
 		ifp->rx_fd = -1;
 	}
 	group_table_free(ifp);
+	iface_hold_free(ifp);
 	if (ifp->owned && !gone)
 		mgm_glue_release(ifp);	/* deletes our memberships on it */
 	logmsg(&d->log, LOG_LVL_NOTICE, "%s: %s, %u memberships removed",
@@ -371,6 +372,9 @@ static int run(struct igmpd *d)
 			case EV_IFACE:
 				iface_readable(d, &d->ifaces[tag >> 8]);
 				break;
+			case EV_MGM:
+				mgm_glue_dispatch(d);
+				break;
 			}
 		}
 	}
@@ -380,6 +384,7 @@ int main(int argc, char **argv)
 {
 	struct igmpd_world w = {
 		.tx_fd = -1, .nl_fd = -1, .sig_fd = -1, .ctl_fd = -1, .ep_fd = -1,
+		.mgm_fd = -1,
 	};
 	struct igmpd d = { .ops = &world_ops, .ops_ctx = &w };
 	int rc = 2, err;
@@ -401,7 +406,11 @@ int main(int argc, char **argv)
 	d.log.out = stderr;
 	d.log.t0 = d.started;
 
-	if (world_open(&d, &w) || ifaces_init(&d) || mgm_glue_register(&d))
+	if (world_open(&d, &w) || ifaces_init(&d))
+		goto out;
+	/* Our own loop runs the callbacks: no library thread (mgm.c). */
+	w.mgm_fd = mgm_glue_event_fd(&d);
+	if (w.mgm_fd < 0 || add_fd(&w, w.mgm_fd, EV_MGM) || mgm_glue_register(&d))
 		goto out;
 	for (i = 0; i < d.n_ifaces; i++) {
 		struct iface *ifp = &d.ifaces[i];

@@ -9,11 +9,81 @@
  *
  * Everything registered belongs to the process's open file of /dev/mgm
  * (SPEC D10): if the daemon dies, its memberships go with it.
+ *
+ * Callbacks (contract D14): the daemon asks for the event descriptor
+ * (mgm_event_fd) before it registers, so libmgm starts no thread; main.c
+ * polls the descriptor with its other sockets and calls
+ * mgm_glue_dispatch(), which runs DisableIgmp and EnableIgmp (hold.c) in
+ * the event loop. Windows callbacks carry no context, so the daemon they
+ * act on is glue_daemon: set once at registration, and only used from the
+ * event loop's thread (the only thread).
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 #include "mgm.h"
 #include "igmpd.h"
+
+static struct igmpd *glue_daemon;
+
+static struct iface *glue_iface(DWORD ifindex, DWORD nexthop)
+{
+	struct igmpd *d = glue_daemon;
+	size_t i;
+
+	for (i = 0; d && !nexthop && i < d->n_ifaces; i++)
+		if (d->ifaces[i].ifindex && (DWORD)d->ifaces[i].ifindex == ifindex)
+			return &d->ifaces[i];
+	return NULL;
+}
+
+static DWORD on_disable_igmp(DWORD ifindex, DWORD nexthop)
+{
+	struct iface *ifp = glue_iface(ifindex, nexthop);
+
+	if (ifp) {
+		iface_hold(ifp);
+		logmsg(&ifp->d->log, LOG_LVL_INFO,
+		       "%s: DisableIgmp: membership changes held", ifp->name);
+	}
+	return NO_ERROR;
+}
+
+static DWORD on_enable_igmp(DWORD ifindex, DWORD nexthop)
+{
+	struct iface *ifp = glue_iface(ifindex, nexthop);
+	uint64_t before;
+
+	if (ifp) {
+		before = ifp->c.readds;
+		iface_unhold(ifp);
+		logmsg(&ifp->d->log, LOG_LVL_INFO,
+		       "%s: EnableIgmp: %llu memberships added again", ifp->name,
+		       (unsigned long long)(ifp->c.readds - before));
+	}
+	return NO_ERROR;
+}
+
+int mgm_glue_event_fd(struct igmpd *d)
+{
+	int fd = mgm_event_fd();
+
+	if (fd < 0)
+		logmsg(&d->log, LOG_LVL_ERR, "cannot open mgm's event descriptor: %s%s",
+		       strerror(-fd), fd == -ENOENT || fd == -EACCES ?
+		       " (is the mgm module loaded, are we root?)" : "");
+	return fd;
+}
+
+void mgm_glue_dispatch(struct igmpd *d)
+{
+	int n;
+
+	/* Level-triggered epoll: what is left makes it ready again. */
+	n = mgm_event_dispatch();
+	if (n < 0)
+		logmsg(&d->log, LOG_LVL_WARNING, "mgm events: %s", strerror(-n));
+}
 
 static HANDLE proto_of(const struct igmpd *d)
 {
@@ -23,10 +93,14 @@ static HANDLE proto_of(const struct igmpd *d)
 int mgm_glue_register(struct igmpd *d)
 {
 	struct igmpd_world *w = d->ops_ctx;
-	ROUTING_PROTOCOL_CONFIG rpc = { 0 };	/* no callbacks (SPEC D11) */
+	ROUTING_PROTOCOL_CONFIG rpc = {
+		.pfnDisableIgmpCallback = on_disable_igmp,
+		.pfnEnableIgmpCallback = on_enable_igmp,
+	};
 	HANDLE h = NULL;
 	DWORD err;
 
+	glue_daemon = d;
 	w->flags = MGM_JOIN_STATE_FLAG |
 		   (d->cfg.forward ? MGM_FORWARD_STATE_FLAG : 0);
 	err = MgmRegisterMProtocol(&rpc, PROTO_IP_IGMP, d->cfg.component, &h);

@@ -35,6 +35,9 @@ static const struct mgmctl_object mgmctl_objects[] = {
 	  "       mgmctl [OPTIONS] interface [show] [dev NAME]\n" },
 	{ "stats", 0, stats_parse,
 	  "       mgmctl [OPTIONS] stats [show]\n" },
+	/* "m" stays membership's: monitor came later. */
+	{ "monitor", 2, monitor_parse,
+	  "       mgmctl [OPTIONS] monitor\n" },
 	{ "static", 0, static_parse,
 	  "       mgmctl static [-b FILE] [protocol ID] [component ID] [join MEMBERSHIP]...\n" },
 	{ "help", 0, help_parse,

@@ -99,6 +99,7 @@ int protocol_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int interface_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int stats_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int static_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
+int monitor_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 
 /* --- match.c: keywords, whole or by an unambiguous prefix --------------- */
 struct mgmctl_kw {
