@@ -11,12 +11,23 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/types.h>
+#include <linux/version.h>
 
 struct mgm_entry;
 
-/* Functions the KUnit test module calls are exported to it alone. */
+/*
+ * Functions the KUnit test module calls are exported to it alone, in the
+ * symbol namespace MGM_KUNIT_NS. The kernel's macros take the namespace as a
+ * string literal from 6.13 on and as a bare name before (they stringify it).
+ */
+#if KERNEL_VERSION(6, 13, 0) <= LINUX_VERSION_CODE
+#define MGM_KUNIT_NS	"MGM_KUNIT"
+#else
+#define MGM_KUNIT_NS	MGM_KUNIT
+#endif
+
 #if IS_ENABLED(CONFIG_KUNIT)
-#define EXPORT_SYMBOL_IF_MGM_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, MGM_KUNIT)
+#define EXPORT_SYMBOL_IF_MGM_KUNIT(sym)	EXPORT_SYMBOL_NS_GPL(sym, MGM_KUNIT_NS)
 #else
 #define EXPORT_SYMBOL_IF_MGM_KUNIT(sym)
 #endif

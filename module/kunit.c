@@ -920,4 +920,4 @@ kunit_test_suites(&mgm_key_suite, &mgm_valid_suite, &mgm_walk_suite);
 
 MODULE_DESCRIPTION("KUnit tests of mgm: keys, validation, the enumeration walk");
 MODULE_LICENSE("GPL");
-MODULE_IMPORT_NS(MGM_KUNIT);
+MODULE_IMPORT_NS(MGM_KUNIT_NS);
