@@ -356,6 +356,63 @@ TEST_F(ctl, show_any_lists_groups)
 	result_free(&r);
 }
 
+/*
+ * The spellings scripts of mgmctl 1.0 use still work (issue 15): "show",
+ * "show any" and "stats" print exactly what group show, group show any and
+ * stats show print.
+ */
+TEST_F(ctl, old_spellings_still_work)
+{
+	static const char *const pairs[][2] = {
+		{ "show", "group show" },
+		{ "show any", "group show any" },
+		{ "-j show", "-j group show" },
+		{ "-j show any", "-j group show any" },
+		{ "stats", "stats show" },
+	};
+	struct mgm_stats s;
+	struct result old, r;
+	char want[1024];
+	unsigned int i;
+
+	add_sample(_metadata, self->fd, self->proto, self->ifindex);
+	old = run_mgmctl(false, "show");
+	EXPECT_EQ(0, old.status);
+	EXPECT_STREQ("GROUP            SOURCE\n*                *\n232.1.1.1        *\n"
+		     "232.1.1.1        10.0.0.1\n239.2.2.2        *\n", old.out);
+	EXPECT_STREQ("", old.err);
+	result_free(&old);
+	old = run_mgmctl(false, "show any");
+	EXPECT_EQ(0, old.status);
+	EXPECT_STREQ("GROUP            SOURCE\n*                *\n232.1.1.1        *\n"
+		     "239.2.2.2        *\n", old.out);
+	EXPECT_STREQ("", old.err);
+	result_free(&old);
+	ASSERT_EQ(0, mgm_stats_get(self->fd, &s));
+	old = run_mgmctl(false, "stats");
+	EXPECT_EQ(0, old.status);
+	snprintf(want, sizeof(want),
+		 "generation   %llu\nentries      4 / %llu\nmemberships  5 / %llu\n"
+		 "protocols    %u / %u\ninterfaces   %u / %u\n"
+		 "cursors      0 / %u (of this file)\nmax_batch    %u\n",
+		 (unsigned long long)s.generation, (unsigned long long)s.max_entries,
+		 (unsigned long long)s.max_memberships, s.protocols, s.max_protocols,
+		 s.interfaces, s.max_interfaces, s.max_cursors, MGM_BATCH_MAX);
+	EXPECT_STREQ(want, old.out);
+	EXPECT_STREQ("", old.err);
+	result_free(&old);
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		old = run_mgmctl(false, "%s", pairs[i][0]);
+		r = run_mgmctl(false, "%s", pairs[i][1]);
+		EXPECT_EQ(0, old.status) TH_LOG("mgmctl %s: %s", pairs[i][0], old.err);
+		EXPECT_EQ(0, r.status) TH_LOG("mgmctl %s: %s", pairs[i][1], r.err);
+		EXPECT_STREQ(r.out, old.out) TH_LOG("mgmctl %s", pairs[i][0]);
+		EXPECT_STREQ("", old.err);
+		result_free(&old);
+		result_free(&r);
+	}
+}
+
 /* The grammar of issue 15: new spellings, late options, abbreviations. */
 TEST_F(ctl, group_show_spellings)
 {
