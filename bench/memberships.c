@@ -34,7 +34,7 @@
 
 static struct mgm_membership ms_batch[MS_GROUP_N];
 
-/* Start mgmctl with @args (after "mgmctl") in @netns (-1: this one), stdout to @out_fd. */
+/* Start mgmctl with @args in @netns (-1: this one), stdout to @out_fd. */
 static pid_t ms_spawn(int netns, int out_fd, char *const *args)
 {
 	char *argv[8] = { "mgmctl" };
@@ -123,9 +123,9 @@ static uint64_t min_u64(uint64_t a, uint64_t b)
 }
 
 /*
- * G: the group of the middle entry of [0, n), its bench_sg() memberships
- * (those of [0, n)) first, then MS_EXTRA_SOURCE()s up to MS_GROUP_N; the
- * records go to ms_batch for @t. Returns the number of extra ones.
+ * G: the group of the middle entry of [0, n). Its MS_GROUP_N memberships go
+ * to ms_batch, for @t: the bench_sg() ones @t has (their number is
+ * returned), then *@extra more with MS_EXTRA_SOURCE()s.
  */
 static uint32_t ms_group(const struct mgmb *t, unsigned long n, uint32_t *group,
 			 uint32_t *extra)
