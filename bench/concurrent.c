@@ -5,7 +5,7 @@
  * (so its changes land in the index nodes the reader walks), while another
  * thread enumerates the whole table continuously through its own open file
  * with a BENCH_BUF buffer. The writer's rate with the reader, as a ratio of
- * its rate alone, says whether readers hold writers up (SPEC 3: they must
+ * its rate alone, says whether readers hold writers up (contract appendix B: they must
  * not).
  *
  * A control round runs the writer next to a thread that keeps the other

@@ -6,7 +6,7 @@
  *
  * An enumeration handle names a kernel cursor of this process's file.
  * GetNext hands the caller's buffer straight to the kernel. The kernel
- * reports the end together with the last records; SPEC D8 wants those
+ * reports the end together with the last records; contract D8 wants those
  * returned with NO_ERROR and ERROR_NO_MORE_ITEMS on the next call, so the
  * handle remembers where the enumeration stands (enum mgm_enum_state) and
  * answers that call without a system call.

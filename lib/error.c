@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Errors: the one table that turns the kernel's errnos into the Win32 codes
- * of SPEC §4, and the names of those codes.
+ * of contract appendix A, and the names of those codes.
  */
 #include <errno.h>
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * The handle table: HANDLE values are slot numbers with a generation and a
  * kind tag (see internal.h), checked against this table and never
  * dereferenced, so a stale, forged or double-ended handle is just "not
- * found" (SPEC D9). Freeing a slot bumps its generation; free slots are
+ * found" (contract D9). Freeing a slot bumps its generation; free slots are
  * reused round-robin, so a stale handle stays invalid for a long time.
  *
  * Not locked here: every caller holds libmgm_lock() (state.c).

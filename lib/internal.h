@@ -42,7 +42,7 @@ enum mgm_kind {
 	MGM_KIND_ENUM = 0xa,
 };
 
-/* Where a Windows-style enumeration stands (SPEC D8). */
+/* Where a Windows-style enumeration stands (contract D8). */
 enum mgm_enum_state {
 	MGM_ENUM_READING,	/* records may follow */
 	MGM_ENUM_LAST_READ,	/* the kernel sent the end with the last records */

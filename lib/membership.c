@@ -3,7 +3,7 @@
  * Group memberships: MgmAddGroupMembershipEntry,
  * MgmDeleteGroupMembershipEntry, and the batched native forms
  * mgm_add_memberships() and mgm_delete_memberships() (MGM_IOC_BATCH).
- * Validation (SPEC D2, D3) is the kernel's: the library passes the values
+ * Validation (contract D2, D3) is the kernel's: the library passes the values
  * through unchanged.
  */
 #include <errno.h>

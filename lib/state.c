@@ -5,7 +5,7 @@
  *
  * The file is opened on the first call that needs it (O_CLOEXEC), so it
  * serves the network namespace and carries the credentials the process has
- * at that moment. It is never shared with a forked child (SPEC D10):
+ * at that moment. It is never shared with a forked child (contract D10):
  * everything a file creates lives as long as the file, so a child using the
  * parent's file could leave state behind after it died, and would act with
  * the parent's privileges. In the child, the inherited descriptor is closed

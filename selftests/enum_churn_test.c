@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live-cursor guarantee under churn (SPEC D7): while writer threads add
+ * The live-cursor guarantee under churn (contract D7): while writer threads add
  * and delete random "churning" entries, enumerator threads walk the table
  * again and again with small, varying buffers. Entries of a "stable" set,
  * interleaved with the churning ones and never touched, must each be seen

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The live-cursor guarantee while the index merges chunks (SPEC D7).
+ * The live-cursor guarantee while the index merges chunks (contract D7).
  *
  * Stable keys (one in six, never touched) sit among churning keys that a
  * writer thread adds in full, in ascending order, and then deletes again,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Group enumeration (SPEC D5-D9): start / get-next / end on per-file cursors.
+ * Group enumeration (contract D5-D9): start / get-next / end on per-file cursors.
  *
  * Exact records in exact order for table sizes 0..4096 and buffer sizes from
  * one record to 1 MiB, ANY_SOURCE collapsing, the end flag arriving with the

@@ -811,7 +811,7 @@ TEST_F(igmpd, killed_daemon_leaves_nothing_and_restarts)
 	ASSERT_EQ(0, lab_node_join(&self->host[0], "eth0", G1));
 	ASSERT_LE(0, wait_entry(self->proto, 0, G1, true, 2000 + SLACK_MS));
 
-	/* kill -9: its /dev/mgm file closes, everything goes (SPEC D10). */
+	/* kill -9: its /dev/mgm file closes, everything goes (contract D10). */
 	ASSERT_EQ(0, kill(self->igmpd, SIGKILL));
 	ASSERT_LE(0, lab_wait(self->igmpd, 5000));
 	self->igmpd = 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libmgm: enumeration through MgmGroupEnumerationStart/GetNext/End and the
- * native mgm_enum_start()/mgm_enum_next(): SPEC §1's interaction, D5 (types),
+ * native mgm_enum_start()/mgm_enum_next(): contract part 1's interaction, D5 (types),
  * D6 (order), D8 (return codes and the end), D9 (handles), threads.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libmgm and processes (SPEC D10, D13): the library never shares its file of
+ * libmgm and processes (contract D10, D13): the library never shares its file of
  * /dev/mgm with a child. A forked child's first call opens its own file, in
  * its namespace and with its credentials at that moment; the parent's
  * handles are invalid in the child; what a child creates dies with it.

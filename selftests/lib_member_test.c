@@ -2,7 +2,7 @@
 /*
  * libmgm: memberships through MgmAddGroupMembershipEntry,
  * MgmDeleteGroupMembershipEntry and the batched mgm_add_memberships() /
- * mgm_delete_memberships(): SPEC D2 validation, D3 semantics, D4 ownership,
+ * mgm_delete_memberships(): contract D2 validation, D3 semantics, D4 ownership,
  * limits. Each invalid form changes one field of a valid request.
  */
 #include <errno.h>
@@ -100,7 +100,7 @@ TEST_F(member, flags_must_be_join_or_forward)
 	EXPECT_EQ(NO_ERROR, lt_add(self->proto, self->ifindex, S1, G1, JOIN | FWD));
 }
 
-/* SPEC D2, one field of a valid (S1, G1) at a time. */
+/* contract D2, one field of a valid (S1, G1) at a time. */
 TEST_F(member, invalid_forms)
 {
 	HANDLE h = self->proto;

@@ -3,7 +3,7 @@
  * libmgm: protocols and interfaces through the Windows calls
  * (MgmRegisterMProtocol, MgmDeRegisterMProtocol, MgmTakeInterfaceOwnership,
  * MgmReleaseInterfaceOwnership, MgmGetProtocolOnInterface) with the exact
- * Win32 codes of SPEC §1, D4, D9 and D13. Only lib/mgm.h is used.
+ * Win32 codes of contract part 1, D4, D9 and D13. Only lib/mgm.h is used.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Lifecycle: state goes away with what it belongs to, whatever is going on
- * at the time (SPEC D10, D12).
+ * at the time (contract D10, D12).
  *
  *  - A process holding MGM_LIFECYCLE_ENTRIES memberships (default 100000)
  *    and 8 cursors, with threads in the middle of walks, is killed with

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The group table (SPEC §1-§3, D2-D4, D10, D13): protocols, interface
+ * The group table (contract part 1-2, D2-D4, D10, D13): protocols, interface
  * ownership, memberships, batches, privilege, /proc/net/mgm.
  *
  * Each validation rule has its own test that changes one field of an
- * otherwise valid request. Errnos are exact (SPEC §4).
+ * otherwise valid request. Errnos are exact (contract appendix A).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -366,7 +366,7 @@ TEST_F(table, change_needs_an_owned_interface)
 	EXPECT_EQ(0u, stats_of(self->fd).memberships);
 }
 
-/* --- validation (SPEC D2, D3): one field wrong at a time ------------------------- */
+/* --- validation (contract D2, D3): one field wrong at a time ------------------------- */
 
 static int add_raw(int fd, struct mgm_membership m)
 {
@@ -687,7 +687,7 @@ TEST_F_TIMEOUT(table, batch_of_100000_in_two_calls, 300)
 	free(recs);
 }
 
-/* --- privilege (SPEC D13) ------------------------------------------------------------- */
+/* --- privilege (contract D13) ------------------------------------------------------------- */
 
 static int drop_net_admin(void)
 {
@@ -919,7 +919,7 @@ TEST_F(table, user_namespace_owns_its_table)
 	close(fds[2]);
 }
 
-/* --- namespaces (SPEC D12) ------------------------------------------------------------ */
+/* --- namespaces (contract D12) ------------------------------------------------------------ */
 
 TEST_F(table, namespaces_have_separate_tables)
 {
@@ -977,7 +977,7 @@ TEST_F(table, namespaces_have_separate_tables)
 	EXPECT_EQ(1u, stats_of(self->fd).protocols);
 }
 
-/* --- lifetime (SPEC D10) ----------------------------------------------------------------- */
+/* --- lifetime (contract D10) ----------------------------------------------------------------- */
 
 TEST_F(table, device_removal_drops_its_state)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host-side: the errno -> Win32 table (SPEC §4), row by row, and the names
+ * Host-side: the errno -> Win32 table (contract appendix A), row by row, and the names
  * of the codes. Links the static library's internals; no kernel needed.
  */
 #include <errno.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host-side: the handle table (SPEC D9) and what the public calls do with
+ * Host-side: the handle table (contract D9) and what the public calls do with
  * handles and pointers they were not given, without a kernel: every
  * rejection here happens before the library touches /dev/mgm.
  */

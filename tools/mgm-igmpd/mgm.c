@@ -8,7 +8,7 @@
  * MGM_JOIN_STATE_FLAG (and MGM_FORWARD_STATE_FLAG with --forward).
  *
  * Everything registered belongs to the process's open file of /dev/mgm
- * (SPEC D10): if the daemon dies, its memberships go with it.
+ * (contract D10): if the daemon dies, its memberships go with it.
  *
  * Callbacks (contract D14): the daemon asks for the event descriptor
  * (mgm_event_fd) before it registers, so libmgm starts no thread; main.c

@@ -102,7 +102,8 @@
  * @component_id:	component id; (protocol_id, component_id) is unique
  *			per network namespace (else EEXIST)
  * @callback_flags:	the protocol's callback flags; stored, not
- *			interpreted (callbacks are not delivered yet)
+ *			interpreted: who is told what follows the
+ *			ownerships (events, MGM_IOC_SUBSCRIBE)
  * @handle:		out: the protocol handle, valid on this file only
  */
 struct mgm_register {
