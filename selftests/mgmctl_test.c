@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/capability.h>
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -592,6 +593,40 @@ TEST_F(ctl, membership_show)
 	EXPECT_EQ(2, r.status);
 	EXPECT_STREQ("mgmctl: dev nosuch0: no such interface\n", r.err);
 	result_free(&r);
+}
+
+/*
+ * Interface names are looked up once per listing, a slot per ifindex modulo
+ * 64: memberships alternating between two interfaces whose indexes share a
+ * slot are each listed with their own interface's name.
+ */
+TEST_F(ctl, membership_names_sharing_a_slot)
+{
+	const char *row = "%-15s  *                %-16s 0.0.0.0          netmgmt(3)       1          join\n";
+	char want[1024];
+	struct result r;
+	int far = self->ifindex + 64;
+	size_t len;
+
+	ASSERT_EQ(0, run("ip link add mc2 index %d type dummy && ip link set mc2 up", far));
+	ASSERT_EQ(far, (int)if_nametoindex("mc2"));
+	ASSERT_EQ(0, mgm_take(self->fd, self->proto, far, 0));
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, 0, G1, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, far, 0, G1, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, 0, G2, MGM_JOIN_STATE));
+	ASSERT_EQ(0, mgm_add(self->fd, self->proto, far, 0, G2, MGM_JOIN_STATE));
+
+	r = run_mgmctl(false, "membership show");
+	EXPECT_EQ(0, r.status);
+	len = snprintf(want, sizeof(want), "GROUP            SOURCE           DEV              NEXTHOP          PROTOCOL         COMPONENT  FLAGS\n");
+	len += snprintf(want + len, sizeof(want) - len, row, "232.1.1.1", "mc0");
+	len += snprintf(want + len, sizeof(want) - len, row, "232.1.1.1", "mc2");
+	len += snprintf(want + len, sizeof(want) - len, row, "239.2.2.2", "mc0");
+	snprintf(want + len, sizeof(want) - len, row, "239.2.2.2", "mc2");
+	EXPECT_STREQ(want, r.out);
+	EXPECT_STREQ("", r.err);
+	result_free(&r);
+	EXPECT_EQ(0, del_link("mc2"));
 }
 
 TEST_F(ctl, show_filters)
