@@ -1058,7 +1058,7 @@ TEST_F_TIMEOUT(ctl, monitor_lists_then_follows, 120)
 	struct monitor m = { 0 };
 	uint64_t seq;
 	uint32_t i, done;
-	int n;
+	int n, st_wait;
 
 	ASSERT_TRUE(recs != NULL);
 	ASSERT_EQ(0, mgm_add(self->fd, self->proto, self->ifindex, 0, G1, MGM_JOIN_STATE));
@@ -1086,8 +1086,14 @@ TEST_F_TIMEOUT(ctl, monitor_lists_then_follows, 120)
 		     "10.0.0.1", self->ifindex, false, false);
 	EXPECT_STREQ(want, monitor_line(&m, line, sizeof(line)));
 
-	/* Stopped while 5,000 changes come: 4,096 told, the rest lost, relisted. */
-	kill(m.pid, SIGSTOP);
+	/*
+	 * Stopped while 5,000 changes come: 4,096 told, the rest lost, relisted.
+	 * Stopped for sure first: a monitor still reading (its vCPU not yet
+	 * scheduled to take the signal) would make room in its queue.
+	 */
+	ASSERT_EQ(0, kill(m.pid, SIGSTOP));
+	ASSERT_EQ(m.pid, waitpid(m.pid, &st_wait, WUNTRACED));
+	ASSERT_TRUE(WIFSTOPPED(st_wait));
 	for (i = 0; i < 5000; i++)
 		recs[i] = mgm_rec(self->proto, self->ifindex, 0,
 				  htonl(0xe8050000u + i), MGM_JOIN_STATE);
