@@ -20,7 +20,7 @@ BENCH_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi \
 	-I$(TOP)/selftests -I$(TOP)/bench -I$(TOP)/lib
 # The guest needs room for 10^6 entries in mgm, a BPF map and a tmpfs file.
 BENCH_MEM ?= 3072
-BENCH_TIMEOUT ?= 560
+BENCH_TIMEOUT ?= 900
 BENCH_ARGS ?=
 BENCH_VM_ARGS ?=
 BENCH_COMPARE_KO ?=
@@ -34,12 +34,13 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(LIB_A) $(STATIC)
 
-# mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end.
-bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH)
+# mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end, and
+# mgmctl at every size (bench/memberships.c).
+bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH) $(MGMCTL)
 	$(if $(BENCH_COMPARE_KO),mkdir -p $(BENCH_OUT) && cp $(BENCH_COMPARE_KO) $(BENCH_OUT)/mgm-compare.ko)
 	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
 	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' \
-	BENCH_ADD='$(IGMPD) $(IGMPD_BENCH) $(if $(BENCH_COMPARE_KO),$(BENCH_OUT)/mgm-compare.ko)' \
+	BENCH_ADD='$(IGMPD) $(IGMPD_BENCH) $(MGMCTL) $(if $(BENCH_COMPARE_KO),$(BENCH_OUT)/mgm-compare.ko)' \
 		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS) \
 		$(if $(BENCH_COMPARE_KO),--compare-ko /usr/bin/mgm-compare.ko)
 

@@ -13,7 +13,8 @@
  * smallest size's mgm table, kept in a namespace of its own, is read again
  * alongside each larger one. At --writer-n it also measures writers under a
  * reader; at every N the kernel memory mgm's entries cost; at the largest N
- * what deleting a network device costs (rtnl held). Prints one
+ * what deleting a network device costs (rtnl held); at every N what
+ * listing the memberships with mgmctl costs, whole and one group. Prints one
  * "bench:" line per measurement, then the ratios against issue 7's targets
  * and markdown tables.
  */
@@ -234,7 +235,8 @@ static void bench_ipmr_dump(const char *name, unsigned long n,
 /*
  * One size: mgm filled with the batch command (the kernel memory it took
  * measured around it), read side by side with a BPF hash map and the copy
- * floor, with writers under a reader at --writer-n; then the add rates
+ * floor, with writers under a reader at --writer-n, listed by mgmctl
+ * (memberships.c); then the add rates
  * (writes.c); then, up to --peer-max, the kernel's MFC dumps.
  */
 static void bench_size(const struct opts *o, unsigned long n, int if0,
@@ -262,6 +264,8 @@ static void bench_size(const struct opts *o, unsigned long n, int if0,
 	/* At the largest size: a tenth of it (at most 100,000) on one device. */
 	if (n == o->sizes[o->nsizes - 1])
 		bench_netdev_removal(n, n / 10 < 100000 ? n / 10 : 100000);
+	/* Last: it adds a group's memberships to the table. */
+	bench_mgmctl(&a, n, &small->t, small->n);
 	mgmb_close(&a);
 
 	bench_writes(n, if0, if1, n <= o->peer_max);

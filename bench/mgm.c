@@ -26,19 +26,22 @@ void mgmb_open(struct mgmb *t, uint32_t ifindex, uint32_t component)
 	if (ret)
 		bench_die("mgm register/take: %s", strerror(-ret));
 	t->ifindex = ifindex;
+	t->netns = -1;
 }
 
 void mgmb_open_isolated(struct mgmb *t)
 {
-	int home, ifindex;
+	int home, ifindex, netns;
 
 	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (home < 0 || unshare(CLONE_NEWNET))
 		bench_die("new network namespace: %s", strerror(errno));
+	netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	ifindex = make_dummy("bench0");
-	if (ifindex < 0)
+	if (netns < 0 || ifindex < 0)
 		bench_die("cannot make a dummy interface");
 	mgmb_open(t, ifindex, 1);
+	t->netns = netns;
 	if (setns(home, CLONE_NEWNET))
 		bench_die("setns: %s", strerror(errno));
 	close(home);
@@ -48,6 +51,9 @@ void mgmb_close(struct mgmb *t)
 {
 	close(t->fd);
 	t->fd = -1;
+	if (t->netns >= 0)
+		close(t->netns);
+	t->netns = -1;
 }
 
 static struct mgm_membership mgmb_rec(const struct mgmb *t, uint64_t i)

@@ -17,13 +17,15 @@ struct mgmb {
 	int fd;
 	uint32_t handle;
 	uint32_t ifindex;
+	int netns;	/* its network namespace (isolated tables), else -1 */
 };
 
 void mgmb_open(struct mgmb *t, uint32_t ifindex, uint32_t component);
 /*
  * The same in a new network namespace with a dummy interface of its own:
- * a table of its own. The file keeps the namespace alive; the caller stays
- * in its namespace.
+ * a table of its own. The file keeps the namespace alive, and @netns is
+ * kept open (for setns() by a program that should see that table); the
+ * caller stays in its namespace.
  */
 void mgmb_open_isolated(struct mgmb *t);
 /* Closing the file removes everything it added. */
@@ -96,6 +98,16 @@ void bench_netdev_removal(unsigned long n, unsigned long k);
 /* compare.c: --compare-ko, this module's enumeration against another's. */
 void bench_compare_walk(const char *alt_ko, const unsigned long *sizes,
 			unsigned int nsizes, int ifindex);
+
+/*
+ * memberships.c - mgmctl (issue 15), the real program: `mgmctl -j
+ * membership show` over @t (@n memberships, entries [0, n) of bench_sg())
+ * and over @small (@small_n of them, in a namespace of its own) alongside,
+ * then `mgmctl -j membership show group G` with G holding 1000 memberships
+ * on @t and on a table of G alone; adds G's to @t (closing @t removes them).
+ */
+void bench_mgmctl(struct mgmb *t, unsigned long n, const struct mgmb *small,
+		  unsigned long small_n);
 
 /*
  * concurrent.c - add/delete rate of @t's protocol, one per call, alone,

@@ -219,7 +219,8 @@ void mgm_alert_member(struct mgm_net *mn, struct mgm_entry *e,
 /*
  * Routing protocol @taker is about to take (@taking) or release
  * (!@taking) @own's interface, which IGMP co-owns through @igmp: IGMP is
- * told DisableIgmp now.
+ * told DisableIgmp now. @taker is NULL when the routing protocol's file
+ * is being closed: nobody's call, so no protocol is named.
  */
 void mgm_alert_igmp_disable(struct mgm_net *mn, struct mgm_own *igmp,
 			    const struct mgm_proto *taker)

@@ -88,6 +88,26 @@ static void mgm_own_drop(struct mgm_net *mn, struct mgm_own *own,
 	kfree_rcu(own, rcu);
 }
 
+/*
+ * @own's protocol gives its interface up, by its own call (@cause) or
+ * because its file is closed (@cause NULL). A routing protocol gives the
+ * interface back to IGMP, if IGMP co-owns it: IGMP is told DisableIgmp
+ * before and EnableIgmp after, as on Windows (D15).
+ */
+static void mgm_own_release(struct mgm_net *mn, struct mgm_own *own,
+			    struct mgm_proto *cause)
+{
+	struct mgm_own *routing, *igmp = NULL;
+
+	if (!mgm_proto_is_igmp(own->proto))
+		mgm_owners(mn, own->ifindex, own->nexthop, &routing, &igmp);
+	if (igmp)
+		mgm_alert_igmp_disable(mn, igmp, cause);
+	mgm_own_drop(mn, own, cause);
+	if (igmp)
+		mgm_alert_igmp_enable(mn, igmp, cause, false);
+}
+
 /* Deregister @p, which owns no interface any more. */
 static void mgm_proto_drop(struct mgm_file *mf, struct mgm_proto *p)
 {
@@ -242,7 +262,7 @@ unlock:
 
 int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
 {
-	struct mgm_own *own = NULL, *routing, *igmp = NULL;
+	struct mgm_own *own = NULL;
 	struct mgm_net *mn = mf->mn;
 	struct mgm_proto *p;
 	int err = 0;
@@ -257,14 +277,7 @@ int mgm_release_interface(struct mgm_file *mf, struct mgm_interface *arg)
 		err = -EINVAL;
 		goto unlock;
 	}
-	/* A routing protocol gives an interface back to IGMP (D15). */
-	if (!mgm_proto_is_igmp(p))
-		mgm_owners(mn, own->ifindex, own->nexthop, &routing, &igmp);
-	if (igmp)
-		mgm_alert_igmp_disable(mn, igmp, p);
-	mgm_own_drop(mn, own, p);
-	if (igmp)
-		mgm_alert_igmp_enable(mn, igmp, p, false);
+	mgm_own_release(mn, own, p);
 unlock:
 	mutex_unlock(&mn->lock);
 	return err;
@@ -449,7 +462,7 @@ void mgm_file_teardown(struct mgm_file *mf)
 		p->gone = true;
 	xa_for_each(&mf->protos, handle, p) {
 		list_for_each_entry_safe(own, tmp, &p->owns, proto_node)
-			mgm_own_drop(mn, own, NULL);
+			mgm_own_release(mn, own, NULL);
 		mgm_proto_drop(mf, p);
 	}
 	mutex_unlock(&mn->lock);

@@ -503,6 +503,37 @@ TEST_F(ev, take_and_release_around_igmp)
 
 /* --- lifecycle ----------------------------------------------------------------------- */
 
+/*
+ * The file of a routing protocol that co-owns an interface with IGMP is
+ * closed: IGMP gets the interface back as on a release (DisableIgmp, then
+ * EnableIgmp), caused by nobody's call; the others hear nothing.
+ */
+TEST_F(ev, closed_routing_file_gives_igmp_its_interface_back)
+{
+	struct party igmp, routing;
+	struct mgm_event e[8];
+	int if_s = make_dummy("evz");
+
+	ASSERT_LT(0, if_s);
+	ASSERT_EQ(0, party_open(&igmp, MGM_PROTO_IGMP, 1));
+	ASSERT_EQ(0, party_open(&routing, 15, 2));
+	ASSERT_EQ(0, mgm_take(igmp.fd, igmp.handle, if_s, 0));
+	ASSERT_EQ(0, mgm_add(igmp.fd, igmp.handle, if_s, 0, G1, JOIN));
+	ASSERT_EQ(0, mgm_take(routing.fd, routing.handle, if_s, 0));
+	drain(igmp.fd, e, 8), drain(self->a.fd, e, 8), drain(self->b.fd, e, 8),
+		drain(self->c.fd, e, 8);
+
+	close(routing.fd);
+	ASSERT_EQ(2, drain(igmp.fd, e, 8));
+	EXPECT_EVENT(&e[0], &igmp, MGM_EVENT_DISABLE_IGMP, 0, 0, 0, if_s, 0);
+	EXPECT_EVENT(&e[1], &igmp, MGM_EVENT_ENABLE_IGMP, 0, 0, 0, if_s, 0);
+	EXPECT_TRUE(quiet(self->a.fd) && quiet(self->b.fd) && quiet(self->c.fd));
+	/* IGMP alone again: a second routing protocol may take it. */
+	ASSERT_EQ(0, mgm_take(self->a.fd, self->a.handle, if_s, 0));
+	close(igmp.fd);
+	del_link("evz");
+}
+
 /* A process killed with memberships: the others get its prunes. */
 TEST_F(ev, killed_process_prunes_to_the_others)
 {

@@ -18,11 +18,29 @@
 /* Records read per call: 64 KiB. */
 #define MEMBER_BATCH	(65536 / sizeof(struct mgm_member_record))
 
-static const char *dev_name(unsigned int ifindex, char buf[IF_NAMESIZE])
+/*
+ * Interface names, looked up once per listing: if_indextoname() is three
+ * system calls, which cost more than the rest of a record. One slot per
+ * ifindex modulo NAME_SLOTS; an interface gone meanwhile is shown as its
+ * number, one renamed during the listing by the name it had first.
+ */
+#define NAME_SLOTS	64
+
+struct name_cache {
+	unsigned int ifindex[NAME_SLOTS];	/* 0: empty (no interface has it) */
+	char name[NAME_SLOTS][IF_NAMESIZE];
+};
+
+static const char *dev_name(struct name_cache *c, unsigned int ifindex)
 {
-	if (!if_indextoname(ifindex, buf))
-		snprintf(buf, IF_NAMESIZE, "%u", ifindex);	/* gone meanwhile */
-	return buf;
+	unsigned int slot = ifindex % NAME_SLOTS;
+
+	if (!ifindex || c->ifindex[slot] != ifindex) {
+		if (!if_indextoname(ifindex, c->name[slot]))
+			snprintf(c->name[slot], IF_NAMESIZE, "%u", ifindex);
+		c->ifindex[slot] = ifindex;
+	}
+	return c->name[slot];
 }
 
 /* "igmp(10)", or the number alone when it has no name. */
@@ -38,10 +56,11 @@ static const char *proto_label(DWORD id, char buf[16])
 }
 
 static void member_print(struct json *j, const struct mgmctl_opts *opts,
+			 struct name_cache *names,
 			 const struct mgm_member_record *r)
 {
 	const char *name = proto_name(r->protocol_id);
-	char b[5][16], dev[IF_NAMESIZE], id[16];
+	char b[5][16], id[16];
 	bool join = r->member_flags & MGM_JOIN_STATE;
 	bool fwd = r->member_flags & MGM_FORWARD_STATE;
 
@@ -49,7 +68,7 @@ static void member_print(struct json *j, const struct mgmctl_opts *opts,
 		printf("%-15s  %-15s  %-16s %-15s  %-16s %-10u %s%s%s\n",
 		       addr_str(r->group, true, b[0]),
 		       addr_str(r->source, true, b[1]),
-		       dev_name(r->ifindex, dev), addr_str(r->nexthop, false, b[2]),
+		       dev_name(names, r->ifindex), addr_str(r->nexthop, false, b[2]),
 		       proto_label(r->protocol_id, id),
 		       r->component_id, join ? "join" : "",
 		       join && fwd ? "," : "", fwd ? "forward" : "");
@@ -60,7 +79,7 @@ static void member_print(struct json *j, const struct mgmctl_opts *opts,
 	json_key_str(j, "group_mask", addr_str(r->group_mask, false, b[1]));
 	json_key_str(j, "source", addr_str(r->source, false, b[2]));
 	json_key_str(j, "source_mask", addr_str(r->source_mask, false, b[3]));
-	json_key_str(j, "dev", dev_name(r->ifindex, dev));
+	json_key_str(j, "dev", dev_name(names, r->ifindex));
 	json_key_u64(j, "ifindex", r->ifindex);
 	json_key_str(j, "nexthop", addr_str(r->nexthop, false, b[4]));
 	json_key_u64(j, "protocol", r->protocol_id);
@@ -76,6 +95,7 @@ static int membership_run(struct mgmctl_cmd *cmd)
 	const struct mgmctl_filter *f = &cmd->filter;
 	struct mgm_member_enum_start a = { 0 };
 	struct mgm_member_record *buf;
+	struct name_cache *names;
 	struct mgm_enum_end end = { 0 };
 	struct mgm_enum_next n;
 	bool changed = false;
@@ -106,7 +126,10 @@ static int membership_run(struct mgmctl_cmd *cmd)
 	if (rc)
 		return rc;
 	buf = malloc(MEMBER_BATCH * sizeof(*buf));
-	if (!buf) {
+	names = calloc(1, sizeof(*names));
+	if (!buf || !names) {
+		free(buf);
+		free(names);
 		close(fd);
 		return runtime_error("out of memory");
 	}
@@ -130,7 +153,7 @@ static int membership_run(struct mgmctl_cmd *cmd)
 			break;
 		}
 		for (i = 0; i < n.count; i++)
-			member_print(&j, &cmd->opts, &buf[i]);
+			member_print(&j, &cmd->opts, names, &buf[i]);
 		if (n.status & MGM_ENUM_STATUS_CHANGED)
 			changed = true;
 	} while (!(n.status & MGM_ENUM_STATUS_END));
@@ -146,6 +169,7 @@ static int membership_run(struct mgmctl_cmd *cmd)
 		fputs("mgmctl: note: the table changed during the listing; memberships present throughout are listed once\n",
 		      stderr);
 out:
+	free(names);
 	free(buf);
 	close(fd);
 	return rc;
