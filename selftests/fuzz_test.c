@@ -42,6 +42,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -269,6 +270,25 @@ static uint64_t gen_ptr(struct worker *w, size_t len, bool *valid)
 		*valid = true;
 		return (uintptr_t)w->arena + off;
 	}
+}
+
+/*
+ * Bytes the argument of @cmd needs: its size, or the size of the real
+ * command's struct with the same number if that is larger (gen_arg() fills
+ * the whole struct).
+ */
+static size_t arg_room(unsigned int cmd)
+{
+	size_t room = _IOC_SIZE(cmd);
+	unsigned int i;
+
+	if (_IOC_TYPE(cmd) != MGM_IOC_MAGIC)
+		return room;
+	for (i = 0; i < NCMDS; i++)
+		if (_IOC_NR(mgm_cmds[i]) == _IOC_NR(cmd) &&
+		    _IOC_SIZE(mgm_cmds[i]) > room)
+			room = _IOC_SIZE(mgm_cmds[i]);
+	return room;
 }
 
 /* Fill the argument of command @nr at @arg (in the arena). */
@@ -637,8 +657,9 @@ static void model_call(struct worker *w)
 	 * memberships pile up for the comparison at the end.
 	 */
 	k = below(s, 1000);
-	if (m->n_members + 16 >= MODEL_MEMBERS && k < 600)
-		k = 600;
+	/* Near full: a delete instead of an add or a batch (up to 16 adds). */
+	if (m->n_members + 16 >= MODEL_MEMBERS && (k < 380 || (k >= 600 && k < 800)))
+		k = 380;
 	if (m->n_owned == MODEL_OWNS && k >= 850 && k < 880)
 		k = 885;
 	cmd = k < 380 ? MGM_IOC_ADD_MEMBERSHIP :
@@ -1058,8 +1079,13 @@ static void *worker_main(void *p)
 		nr = _IOC_NR(cmd);
 		len = _IOC_SIZE(cmd);
 
-		/* Its argument. */
-		argp = gen_ptr(w, len, &arg_valid);
+		/*
+		 * Its argument: room for what the call may touch and for the
+		 * whole struct gen_arg() writes, which is larger than @len
+		 * when the number was given a smaller size (at the arena's
+		 * end, the rest would run into the guard page).
+		 */
+		argp = gen_ptr(w, arg_room(cmd), &arg_valid);
 		if (arg_valid) {
 			arg = (char *)(uintptr_t)argp;
 			memset(arg, 0, len < 128 ? len : 128);
@@ -1101,6 +1127,44 @@ static void *worker_main(void *p)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * A crash of the test itself (the kernel wrote where it must not, or the
+ * test has a bug) names the faulting address and instruction, and
+ * worker_main's address, so that `nm` on the binary places the instruction
+ * (the binary is position independent).
+ */
+static void put_hex(char *at, uint64_t v)
+{
+	int i;
+
+	for (i = 15; i >= 0; i--, v >>= 4)
+		at[i] = "0123456789abcdef"[v & 15];
+}
+
+static void crash_report(int sig, siginfo_t *si, void *uc_)
+{
+	ucontext_t *uc = uc_;
+	char line[] = "# crash: signal at 0000000000000000 rip 0000000000000000 worker_main 0000000000000000\n";
+
+	put_hex(line + 19, (uintptr_t)si->si_addr);
+	put_hex(line + 40, (uint64_t)uc->uc_mcontext.gregs[REG_RIP]);
+	put_hex(line + 69, (uintptr_t)worker_main);
+	if (write(2, line, sizeof(line) - 1) < 0)
+		_exit(128 + sig);
+	raise(sig);	/* SA_RESETHAND: the default action now */
+}
+
+static void report_crashes(void)
+{
+	struct sigaction sa = {
+		.sa_sigaction = crash_report,
+		.sa_flags = SA_SIGINFO | SA_RESETHAND,
+	};
+
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 /* Keeps replacing files under the workers: close, and open in their place. */
@@ -1220,6 +1284,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls, 2600)
 		       (unsigned long long)self->f.seed,
 		       self->f.calls_per_thread * self->threads, self->threads,
 		       self->closer ? ", files replaced under them" : "");
+	report_crashes();
 	for (i = 0; i < self->threads; i++)
 		ASSERT_EQ(0, pthread_create(&workers[i], NULL, worker_main,
 					    &self->w[i]));
