@@ -12,6 +12,8 @@ LIB_VERSION := 1.0.0
 LIB_SONAME := libmgm.so.1
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_HDRS := lib/mgm.h lib/internal.h uapi/linux/mgm.h
+# Headers the host tests and the library's selftests share.
+LIB_TEST_HDRS := $(wildcard lib/tests/*.h)
 LIB_MAP := lib/libmgm.map
 LIB_A := $(B)/lib/libmgm.a
 LIB_SO := $(B)/lib/libmgm.so.$(LIB_VERSION)
@@ -42,7 +44,8 @@ $(LIB_SO): $(patsubst lib/%.c,$(B)/lib/shared/%.o,$(LIB_SRCS)) $(LIB_MAP)
 
 # In-VM selftests of the library (selftests/lib_*_test.c) link it
 # statically; this rule wins over selftests.mk's for their names.
-$(B)/selftests/lib_%_test: selftests/lib_%_test.c selftests/lib_test.h $(SELFTEST_DEPS) $(LIB_A)
+$(B)/selftests/lib_%_test: selftests/lib_%_test.c selftests/lib_test.h $(LIB_TEST_HDRS) \
+		$(SELFTEST_DEPS) $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -o $@ $< selftests/helpers.c $(LIB_A) $(STATIC)
 
@@ -50,7 +53,7 @@ $(B)/selftests/lib_%_test: selftests/lib_%_test.c selftests/lib_test.h $(SELFTES
 LIB_TEST_NAMES := $(notdir $(basename $(wildcard lib/tests/*_test.c)))
 LIB_TEST_BINS := $(addprefix $(B)/lib/tests/,$(LIB_TEST_NAMES))
 
-$(B)/lib/tests/%_test: lib/tests/%_test.c $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
+$(B)/lib/tests/%_test: lib/tests/%_test.c $(LIB_HDRS) $(LIB_TEST_HDRS) $(LIB_A) $(B)/linux/.done
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -pthread -o $@ $< $(LIB_A)
 
@@ -83,6 +86,6 @@ $(LIB32_A): $(patsubst lib/%.c,$(B)/lib/static32/%.o,$(LIB_SRCS))
 	ar rcs $@ $^
 
 $(B)/selftests/lib_events_test_32: selftests/lib_events_test.c selftests/lib_test.h \
-		$(SELFTEST_DEPS) $(LIB32_A)
+		$(LIB_TEST_HDRS) $(SELFTEST_DEPS) $(LIB32_A)
 	@mkdir -p $(@D)
 	$(CC) -m32 $(TEST_CFLAGS) -o $@ $< selftests/helpers.c $(LIB32_A) $(STATIC)

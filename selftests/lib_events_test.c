@@ -24,6 +24,7 @@
 #include <time.h>
 #include "kselftest_harness.h"
 #include "lib_test.h"
+#include "tests/recording_callbacks.h"
 
 #define PROTO_B		13
 #define PROTO_C		14
@@ -31,9 +32,8 @@
 #define IS_MARKER(g)	((ntohl(g) & 0xffff0000u) == 0xefff0000u)
 #define MAX_RECS	20000
 
-enum cb { CB_RPF = 1, CB_CREATION, CB_PRUNE, CB_JOIN, CB_WRONG_IF,
-	  CB_LOCAL_JOIN, CB_LOCAL_LEAVE, CB_DISABLE, CB_ENABLE,
-	  CB_PROBE };	/* what calls made from a JoinAlert returned */
+/* what calls made from a JoinAlert returned */
+#define CB_PROBE	(CB_RECORDED_LAST + 1)
 
 /* One callback call: which, and its arguments in order (pointers as values). */
 struct rec {
@@ -84,78 +84,6 @@ static void note(uint32_t cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3, DWORD a4,
 	}
 	pthread_mutex_unlock(&pl.lock);
 }
-
-static DWORD cb_rpf(DWORD s, DWORD sm, DWORD g, DWORD gm, PDWORD in, PDWORD nh,
-		    PDWORD up, DWORD hs, PBYTE hdr, PBYTE route)
-{
-	(void)in, (void)nh, (void)up, (void)hdr, (void)route;
-	note(CB_RPF, s, sm, g, gm, hs, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_creation(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD in, DWORD nh,
-			 DWORD n, PMGM_IF_ENTRY oif)
-{
-	(void)oif;
-	note(CB_CREATION, s, sm, g, gm, in, nh, n, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_prune(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh,
-		      BOOL member, PDWORD timeout)
-{
-	note(CB_PRUNE, s, sm, g, gm, ifx, nh, (DWORD)member, timeout ? *timeout : 1);
-	return NO_ERROR;
-}
-
-static DWORD cb_join(DWORD s, DWORD sm, DWORD g, DWORD gm, BOOL member)
-{
-	note(CB_JOIN, s, sm, g, gm, (DWORD)member, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_wrong_if(DWORD s, DWORD g, DWORD ifx, DWORD nh, DWORD hs, PBYTE hdr)
-{
-	(void)hdr;
-	note(CB_WRONG_IF, s, g, ifx, nh, hs, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_local_join(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh)
-{
-	note(CB_LOCAL_JOIN, s, sm, g, gm, ifx, nh, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_local_leave(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh)
-{
-	note(CB_LOCAL_LEAVE, s, sm, g, gm, ifx, nh, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_disable(DWORD ifx, DWORD nh)
-{
-	note(CB_DISABLE, ifx, nh, 0, 0, 0, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_enable(DWORD ifx, DWORD nh)
-{
-	note(CB_ENABLE, ifx, nh, 0, 0, 0, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static ROUTING_PROTOCOL_CONFIG recording = {
-	.pfnRpfCallback = cb_rpf,
-	.pfnCreationAlertCallback = cb_creation,
-	.pfnPruneAlertCallback = cb_prune,
-	.pfnJoinAlertCallback = cb_join,
-	.pfnWrongIfCallback = cb_wrong_if,
-	.pfnLocalJoinCallback = cb_local_join,
-	.pfnLocalLeaveCallback = cb_local_leave,
-	.pfnDisableIgmpCallback = cb_disable,
-	.pfnEnableIgmpCallback = cb_enable,
-};
 
 enum op { OP_REGISTER = 1, OP_TAKE, OP_RELEASE, OP_ADD, OP_DEL, OP_DEREG,
 	  OP_COLLECT, OP_BLOCK, OP_UNBLOCK, OP_THREADS, OP_EVENT_FD, OP_BATCH,

@@ -2,10 +2,9 @@
 /*
  * Host-side: libmgm's delivery of the callbacks (events.c) and its
  * re-synchronisation after an overflow (resync.c), against a fake
- * /dev/mgm. open() and ioctl() are interposed: "/dev/mgm" is one end of a
- * SOCK_SEQPACKET pair, on which the test writes struct mgm_event records
- * as the kernel would queue them, and the ioctls the library makes are
- * answered from tables the test fills (registrations, owners, the
+ * /dev/mgm (fake_dev.h): the test writes struct mgm_event records as the
+ * kernel would queue them, and the ioctls the library makes are answered
+ * from tables the test fills (registrations, owners, the
  * membership enumeration). Every callback records its exact arguments and
  * whether it ran on the caller's thread.
  */
@@ -22,6 +21,8 @@
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "internal.h"
+#include "fake_dev.h"
+#include "recording_callbacks.h"
 
 #define M32	0xffffffffu
 #define G(k)	htonl(0xe8000000u + (k))	/* 232.0.0.k */
@@ -30,7 +31,6 @@
 /* --- the fake device --------------------------------------------------------------- */
 
 static struct {
-	int dev, peer;			/* socketpair: library's end, ours */
 	uint32_t handles;		/* REGISTER gives 1, 2, ... */
 	struct mgm_member_record members[16];
 	uint32_t nmembers;
@@ -39,19 +39,6 @@ static struct {
 	uint32_t nowners;
 	int member_enums;		/* MEMBER_ENUM_START calls */
 } fk;
-
-int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	if (!strcmp(path, "/dev/mgm"))
-		return fk.dev;
-	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
-}
 
 static int fake_ioctl(unsigned long req, void *arg)
 {
@@ -108,25 +95,6 @@ static int fake_ioctl(unsigned long req, void *arg)
 	return -1;
 }
 
-int ioctl(int fd, unsigned long req, ...)
-{
-	va_list ap;
-	void *arg;
-
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	if (fd == fk.dev)
-		return fake_ioctl(req, arg);
-	return (int)syscall(SYS_ioctl, fd, req, arg);
-}
-
-/* Queue @n records at once, as one read() will find them. */
-static int queue(const struct mgm_event *e, size_t n)
-{
-	return write(fk.peer, e, n * sizeof(*e)) == (ssize_t)(n * sizeof(*e)) ? 0 : -1;
-}
-
 static struct mgm_event ev(uint32_t type, uint32_t handle, uint32_t s, uint32_t g,
 			   uint32_t ifx, uint64_t gen)
 {
@@ -143,10 +111,8 @@ static struct mgm_event ev(uint32_t type, uint32_t handle, uint32_t s, uint32_t 
 
 /* --- recording callbacks ----------------------------------------------------------- */
 
-enum { CB_PRUNE = 1, CB_JOIN, CB_LJOIN, CB_LLEAVE, CB_DISABLE, CB_ENABLE };
-
 struct rec {
-	int cb;
+	uint32_t cb;
 	DWORD a[8];
 	bool on_main;
 };
@@ -159,7 +125,7 @@ static struct {
 	pthread_t main;
 } log_ = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
 
-static void note(int cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3, DWORD a4, DWORD a5,
+static void note(uint32_t cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3, DWORD a4, DWORD a5,
 		 DWORD a6, DWORD a7)
 {
 	pthread_mutex_lock(&log_.lock);
@@ -169,49 +135,6 @@ static void note(int cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3, DWORD a4, DWORD
 	pthread_cond_broadcast(&log_.cond);
 	pthread_mutex_unlock(&log_.lock);
 }
-
-static DWORD cb_prune(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh,
-		      BOOL del, PDWORD timeout)
-{
-	note(CB_PRUNE, s, sm, g, gm, ifx, nh, (DWORD)del, *timeout);
-	return NO_ERROR;
-}
-
-static DWORD cb_join(DWORD s, DWORD sm, DWORD g, DWORD gm, BOOL upd)
-{
-	note(CB_JOIN, s, sm, g, gm, (DWORD)upd, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_ljoin(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh)
-{
-	note(CB_LJOIN, s, sm, g, gm, ifx, nh, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_lleave(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh)
-{
-	note(CB_LLEAVE, s, sm, g, gm, ifx, nh, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_disable(DWORD ifx, DWORD nh)
-{
-	note(CB_DISABLE, ifx, nh, 0, 0, 0, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static DWORD cb_enable(DWORD ifx, DWORD nh)
-{
-	note(CB_ENABLE, ifx, nh, 0, 0, 0, 0, 0, 0);
-	return NO_ERROR;
-}
-
-static ROUTING_PROTOCOL_CONFIG recording = {
-	.pfnPruneAlertCallback = cb_prune, .pfnJoinAlertCallback = cb_join,
-	.pfnLocalJoinCallback = cb_ljoin, .pfnLocalLeaveCallback = cb_lleave,
-	.pfnDisableIgmpCallback = cb_disable, .pfnEnableIgmpCallback = cb_enable,
-};
 
 /* Wait (2 s at most) until @n callbacks ran; then a little for extra ones. */
 static int wait_recs(int n)
@@ -229,7 +152,7 @@ static int wait_recs(int n)
 	return log_.n;
 }
 
-static bool rec_is(const struct rec *r, int cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3,
+static bool rec_is(const struct rec *r, uint32_t cb, DWORD a0, DWORD a1, DWORD a2, DWORD a3,
 		   DWORD a4, DWORD a5, DWORD a6, DWORD a7)
 {
 	const DWORD a[8] = { a0, a1, a2, a3, a4, a5, a6, a7 };
@@ -259,19 +182,15 @@ FIXTURE(fake) {
 
 FIXTURE_SETUP(fake)
 {
-	int sv[2];
-
 	memset(&fk, 0, sizeof(fk));
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
-	fk.dev = sv[0];
-	fk.peer = sv[1];
+	ASSERT_EQ(0, fake_dev_setup());
 	log_.n = 0;
 	log_.main = pthread_self();
 }
 
 FIXTURE_TEARDOWN(fake)
 {
-	close(fk.peer);
+	fake_dev_teardown();
 }
 
 /* Every callback with exactly the Windows arguments, in order, on the library's thread. */
@@ -294,13 +213,13 @@ TEST_F(fake, thread_delivers_each_callback_with_windows_arguments)
 	e[4] = ev(MGM_EVENT_DISABLE_IGMP, 1, 0, 0, 9, 4);
 	e[5] = ev(MGM_EVENT_ENABLE_IGMP, 1, 0, 0, 9, 4);
 	e[6] = ev(MGM_EVENT_JOIN_ALERT, 2, 0, G(4), 0, 5);	/* no callbacks: skipped */
-	ASSERT_EQ(0, queue(e, 4));
-	ASSERT_EQ(0, queue(e + 4, 3));
+	ASSERT_EQ(0, fake_dev_queue(e, 4));
+	ASSERT_EQ(0, fake_dev_queue(e + 4, 3));
 	ASSERT_EQ(6, wait_recs(6));
 	EXPECT_TRUE(rec_is(&log_.r[0], CB_JOIN, S1, M32, G(1), M32, 1, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[1], CB_PRUNE, 0, 0, G(2), M32, 7, htonl(0x0a000009u), 1, 900));
-	EXPECT_TRUE(rec_is(&log_.r[2], CB_LJOIN, S1, M32, G(3), M32, 8, 0, 0, 0));
-	EXPECT_TRUE(rec_is(&log_.r[3], CB_LLEAVE, 0, 0, 0, 0, 8, 0, 0, 0));
+	EXPECT_TRUE(rec_is(&log_.r[2], CB_LOCAL_JOIN, S1, M32, G(3), M32, 8, 0, 0, 0));
+	EXPECT_TRUE(rec_is(&log_.r[3], CB_LOCAL_LEAVE, 0, 0, 0, 0, 8, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[4], CB_DISABLE, 9, 0, 0, 0, 0, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[5], CB_ENABLE, 9, 0, 0, 0, 0, 0, 0, 0));
 	for (int i = 0; i < 6; i++)
@@ -309,7 +228,7 @@ TEST_F(fake, thread_delivers_each_callback_with_windows_arguments)
 	ASSERT_EQ(NO_ERROR, MgmDeRegisterMProtocol(a));
 	e[0] = ev(MGM_EVENT_JOIN_ALERT, 1, 0, G(5), 0, 6);
 	e[1] = ev(99, 1, 0, G(5), 0, 6);
-	ASSERT_EQ(0, queue(e, 2));
+	ASSERT_EQ(0, fake_dev_queue(e, 2));
 	EXPECT_EQ(6, wait_recs(7));
 }
 
@@ -328,7 +247,7 @@ TEST_F(fake, event_for_a_protocol_being_registered_is_not_lost)
 
 	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&recording, 3, 1, &a));
 	libmgm_reg_lock();
-	ASSERT_EQ(0, queue(&e, 1));
+	ASSERT_EQ(0, fake_dev_queue(&e, 1));
 	usleep(200000);		/* the thread has read it by now */
 	libmgm_lock();
 	ASSERT_EQ(0, libmgm_ht_alloc(libmgm_handles(), MGM_KIND_PROTOCOL, 2, &b, &slot));
@@ -350,13 +269,13 @@ TEST_F(fake, event_fd_and_dispatch)
 
 	EXPECT_EQ(-EINVAL, mgm_event_dispatch());
 	fd = mgm_event_fd();
-	ASSERT_EQ(fk.dev, fd);
+	ASSERT_EQ(fake_dev.dev, fd);
 	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&recording, 3, 1, &a));
 	EXPECT_EQ(1, threads());
 	EXPECT_EQ(0, mgm_event_dispatch());
 	e[0] = ev(MGM_EVENT_JOIN_ALERT, 1, 0, G(1), 0, 1);
 	e[1] = ev(MGM_EVENT_PRUNE_ALERT, 1, 0, G(1), 3, 2);
-	ASSERT_EQ(0, queue(e, 2));
+	ASSERT_EQ(0, fake_dev_queue(e, 2));
 	p = (struct pollfd){ .fd = fd, .events = POLLIN };
 	ASSERT_EQ(1, poll(&p, 1, 1000));
 	EXPECT_EQ(2, mgm_event_dispatch());
@@ -372,7 +291,7 @@ TEST_F(fake, event_fd_stops_the_thread)
 
 	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&recording, 3, 1, &a));
 	EXPECT_EQ(2, threads());
-	EXPECT_EQ(fk.dev, mgm_event_fd());
+	EXPECT_EQ(fake_dev.dev, mgm_event_fd());
 	EXPECT_EQ(1, threads());
 	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&recording, 3, 2, &a));
 	EXPECT_EQ(1, threads());
@@ -396,7 +315,7 @@ TEST_F(fake, overflow_resync_delivers_the_difference)
 	e[1] = ev(MGM_EVENT_JOIN_ALERT, 1, 0, G(2), 0, 2);
 	e[2] = ev(MGM_EVENT_LOCAL_JOIN, 1, S1, G(7), 7, 3);
 	e[3] = ev(MGM_EVENT_DISABLE_IGMP, 1, 0, 0, 9, 3);
-	ASSERT_EQ(0, queue(e, 4));
+	ASSERT_EQ(0, fake_dev_queue(e, 4));
 	ASSERT_EQ(4, wait_recs(4));
 	log_.n = 0;
 
@@ -430,15 +349,15 @@ TEST_F(fake, overflow_resync_delivers_the_difference)
 	e[2] = ev(MGM_EVENT_PRUNE_ALERT, 1, 0, G(2), 5, 18);	/* changes it: told */
 	e[3] = ev(MGM_EVENT_JOIN_ALERT, 1, 0, G(8), 0, 25);	/* after: told */
 	e[4] = ev(MGM_EVENT_JOIN_ALERT, 1, 0, G(8), 0, 26);	/* as it comes */
-	ASSERT_EQ(0, queue(e, 5));
+	ASSERT_EQ(0, fake_dev_queue(e, 5));
 	n = wait_recs(8);
 	ASSERT_EQ(8, n);
 	EXPECT_EQ(1, fk.member_enums);
 	EXPECT_TRUE(rec_is(&log_.r[0], CB_ENABLE, 9, 0, 0, 0, 0, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[1], CB_PRUNE, 0, 0, G(1), M32, 0, 0, 1, 900));
-	EXPECT_TRUE(rec_is(&log_.r[2], CB_LLEAVE, S1, M32, G(7), M32, 7, 0, 0, 0));
+	EXPECT_TRUE(rec_is(&log_.r[2], CB_LOCAL_LEAVE, S1, M32, G(7), M32, 7, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[3], CB_JOIN, 0, 0, G(3), M32, 1, 0, 0, 0));
-	EXPECT_TRUE(rec_is(&log_.r[4], CB_LJOIN, S1, M32, G(5), M32, 7, 0, 0, 0));
+	EXPECT_TRUE(rec_is(&log_.r[4], CB_LOCAL_JOIN, S1, M32, G(5), M32, 7, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[5], CB_PRUNE, 0, 0, G(2), M32, 5, 0, 1, 900));
 	EXPECT_TRUE(rec_is(&log_.r[6], CB_JOIN, 0, 0, G(8), M32, 1, 0, 0, 0));
 	EXPECT_TRUE(rec_is(&log_.r[7], CB_JOIN, 0, 0, G(8), M32, 1, 0, 0, 0));

@@ -1,63 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Host-side: mgmctl monitor (tools/mgmctl/monitor.c) against a fake
- * /dev/mgm: open() and ioctl() are interposed, the device is one end of a
- * SOCK_SEQPACKET pair on which the test queues the kernel's records, and
- * the membership listings come from tables here. Checks its exact lines:
+ * /dev/mgm (fake_dev.h): the test queues the kernel's records, and the
+ * membership listings come from tables here. Checks its exact lines:
  * the listing, then only the changes after the listing's start
  * generation, add / change / delete, the overflow and the listing again.
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "../../tools/mgmctl/mgmctl.h"
+#include "fake_dev.h"
 
 #define M32	0xffffffffu
 #define G(k)	htonl(0xe8000000u + (k))	/* 232.0.0.k */
 #define S1	htonl(0x0a000001u)
 
 static struct {
-	int dev, peer;
 	int listings;			/* MEMBER_ENUM_START calls */
 	uint64_t gen[2];		/* each listing's start generation */
 	struct mgm_member_record rec[2][2];
 	uint32_t nrec[2];
 } fk;
 
-int open(const char *path, int flags, ...)
-{
-	va_list ap;
-	mode_t mode;
-
-	va_start(ap, flags);
-	mode = va_arg(ap, mode_t);
-	va_end(ap);
-	if (!strcmp(path, "/dev/mgm"))
-		return fk.dev;
-	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
-}
-
-int ioctl(int fd, unsigned long req, ...)
+static int fake_ioctl(unsigned long req, void *arg)
 {
 	struct mgm_member_enum_start *s;
 	struct mgm_enum_next *n;
-	va_list ap;
-	void *arg;
 	int l;
 
-	va_start(ap, req);
-	arg = va_arg(ap, void *);
-	va_end(ap);
-	if (fd != fk.dev)
-		return (int)syscall(SYS_ioctl, fd, req, arg);
 	l = fk.listings - 1;
 	switch (req) {
 	case MGM_IOC_SUBSCRIBE:
@@ -141,13 +116,10 @@ FIXTURE(mon) {
 
 FIXTURE_SETUP(mon)
 {
-	int sv[2];
 	struct mgm_event e[8];
 
 	memset(&fk, 0, sizeof(fk));
-	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv));
-	fk.dev = sv[0];
-	fk.peer = sv[1];
+	ASSERT_EQ(0, fake_dev_setup());
 	fk.gen[0] = 10;
 	fk.gen[1] = 30;
 	fk.rec[0][0] = member(0, G(1), MGM_JOIN_STATE);
@@ -162,13 +134,15 @@ FIXTURE_SETUP(mon)
 	e[4] = (struct mgm_event){ .seq = 50, .type = MGM_EVENT_OVERFLOW, .lost = 7 };
 	e[5] = table_ev(51, 25, MGM_EVENT_NEW, S1, G(2), 3);	/* in the relisting */
 	e[6] = table_ev(52, 31, MGM_EVENT_GONE, 0, G(1), 0);
-	ASSERT_EQ((ssize_t)(4 * sizeof(e[0])), write(fk.peer, e, 4 * sizeof(e[0])));
-	ASSERT_EQ((ssize_t)(3 * sizeof(e[0])), write(fk.peer, e + 4, 3 * sizeof(e[0])));
-	close(fk.peer);		/* then read() returns 0: monitor stops */
+	ASSERT_EQ(0, fake_dev_queue(e, 4));
+	ASSERT_EQ(0, fake_dev_queue(e + 4, 3));
+	close(fake_dev.peer);	/* then read() returns 0: monitor stops */
+	fake_dev.peer = -1;
 }
 
 FIXTURE_TEARDOWN(mon)
 {
+	fake_dev_teardown();
 }
 
 TEST_F(mon, json_lines)

@@ -6,7 +6,8 @@
  * "group G" is the cursor's range (it costs what G holds), "source S" its
  * source filter (the range of one entry with a group), "dev" and "proto"
  * its interface and protocol filters. Records are printed as each batch
- * arrives.
+ * arrives. member_walk() reads a membership cursor for this and for
+ * `mgmctl monitor`.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -55,6 +56,37 @@ static const char *proto_label(DWORD id, char buf[16])
 	return buf;
 }
 
+int member_walk(int fd, uint32_t cursor, member_fn fn, void *ctx, bool *changed)
+{
+	struct mgm_member_record *buf = malloc(MEMBER_BATCH * sizeof(*buf));
+	struct mgm_enum_end end = { .cursor = cursor };
+	struct mgm_enum_next n;
+	int err = 0;
+	uint32_t i;
+
+	if (!buf) {
+		err = -ENOMEM;
+		goto out;
+	}
+	do {
+		n = (struct mgm_enum_next) { .cursor = cursor,
+			.buffer = (uintptr_t)buf,
+			.buffer_size = MEMBER_BATCH * sizeof(*buf) };
+		if (ioctl(fd, MGM_IOC_MEMBER_ENUM_NEXT, &n)) {
+			err = -errno;
+			break;
+		}
+		for (i = 0; i < n.count; i++)
+			fn(ctx, &buf[i]);
+		if ((n.status & MGM_ENUM_STATUS_CHANGED) && changed)
+			*changed = true;
+	} while (!(n.status & MGM_ENUM_STATUS_END));
+out:
+	ioctl(fd, MGM_IOC_ENUM_END, &end);
+	free(buf);
+	return err;
+}
+
 static void member_print(struct json *j, const struct mgmctl_opts *opts,
 			 struct name_cache *names,
 			 const struct mgm_member_record *r)
@@ -90,18 +122,27 @@ static void member_print(struct json *j, const struct mgmctl_opts *opts,
 	json_close(j, '}');
 }
 
+/* What membership show prints with. */
+struct member_show {
+	struct json j;
+	const struct mgmctl_opts *opts;
+	struct name_cache *names;
+};
+
+static void member_show_one(void *ctx, const struct mgm_member_record *r)
+{
+	struct member_show *show = ctx;
+
+	member_print(&show->j, show->opts, show->names, r);
+}
+
 static int membership_run(struct mgmctl_cmd *cmd)
 {
 	const struct mgmctl_filter *f = &cmd->filter;
 	struct mgm_member_enum_start a = { 0 };
-	struct mgm_member_record *buf;
-	struct name_cache *names;
-	struct mgm_enum_end end = { 0 };
-	struct mgm_enum_next n;
+	struct member_show show = { .opts = &cmd->opts };
 	bool changed = false;
-	struct json j;
-	int fd, rc, err = 0;
-	uint32_t i;
+	int fd, rc, err;
 
 	if (f->dev_set) {
 		a.ifindex = if_nametoindex(f->dev);
@@ -125,11 +166,8 @@ static int membership_run(struct mgmctl_cmd *cmd)
 	rc = raw_open_or_fail(&fd);
 	if (rc)
 		return rc;
-	buf = malloc(MEMBER_BATCH * sizeof(*buf));
-	names = calloc(1, sizeof(*names));
-	if (!buf || !names) {
-		free(buf);
-		free(names);
+	show.names = calloc(1, sizeof(*show.names));
+	if (!show.names) {
 		close(fd);
 		return runtime_error("out of memory");
 	}
@@ -137,30 +175,16 @@ static int membership_run(struct mgmctl_cmd *cmd)
 		rc = errno_fail("start membership enumeration", -errno);
 		goto out;
 	}
-	json_init(&j, stdout, cmd->opts.pretty);
+	json_init(&show.j, stdout, cmd->opts.pretty);
 	if (cmd->opts.json)
-		json_open(&j, '[');
+		json_open(&show.j, '[');
 	else
 		printf("%-15s  %-15s  %-16s %-15s  %-16s %-10s %s\n", "GROUP",
 		       "SOURCE", "DEV", "NEXTHOP", "PROTOCOL", "COMPONENT",
 		       "FLAGS");
-	do {
-		n = (struct mgm_enum_next) { .cursor = a.cursor,
-			.buffer = (uintptr_t)buf,
-			.buffer_size = MEMBER_BATCH * sizeof(*buf) };
-		if (ioctl(fd, MGM_IOC_MEMBER_ENUM_NEXT, &n)) {
-			err = -errno;
-			break;
-		}
-		for (i = 0; i < n.count; i++)
-			member_print(&j, &cmd->opts, names, &buf[i]);
-		if (n.status & MGM_ENUM_STATUS_CHANGED)
-			changed = true;
-	} while (!(n.status & MGM_ENUM_STATUS_END));
+	err = member_walk(fd, a.cursor, member_show_one, &show, &changed);
 	if (cmd->opts.json)
-		json_close(&j, ']');
-	end.cursor = a.cursor;
-	ioctl(fd, MGM_IOC_ENUM_END, &end);
+		json_close(&show.j, ']');
 	if (fflush(stdout))
 		rc = runtime_error("write error");
 	else if (err)
@@ -169,8 +193,7 @@ static int membership_run(struct mgmctl_cmd *cmd)
 		fputs("mgmctl: note: the table changed during the listing; memberships present throughout are listed once\n",
 		      stderr);
 out:
-	free(names);
-	free(buf);
+	free(show.names);
 	close(fd);
 	return rc;
 }

@@ -22,7 +22,6 @@
 #include "mgmctl.h"
 
 #define MON_BATCH	(65536 / sizeof(struct mgm_event))
-#define MEMBER_BATCH	(65536 / sizeof(struct mgm_member_record))
 
 /* What a line says about one membership. */
 struct mon_line {
@@ -77,49 +76,37 @@ static void mon_print(const struct mgmctl_opts *opts, const struct mon_line *l)
 }
 
 /* List the table; *@gen: the listing's start generation. */
+/* What a listing prints with. */
+struct mon_listing {
+	const struct mgmctl_opts *opts;
+	uint64_t generation;
+};
+
+static void mon_list_one(void *ctx, const struct mgm_member_record *r)
+{
+	const struct mon_listing *ls = ctx;
+	struct mon_line l = {
+		.what = "list", .generation = ls->generation,
+		.source = r->source, .source_mask = r->source_mask,
+		.group = r->group, .group_mask = r->group_mask,
+		.ifindex = r->ifindex, .nexthop = r->nexthop,
+		.protocol = r->protocol_id, .component = r->component_id,
+		.flags = r->member_flags,
+	};
+
+	mon_print(ls->opts, &l);
+}
+
 static int mon_list(int fd, const struct mgmctl_opts *opts, uint64_t *gen)
 {
 	struct mgm_member_enum_start a = { 0 };
-	struct mgm_enum_end end = { 0 };
-	struct mgm_member_record *buf;
-	struct mgm_enum_next n;
-	int err = 0;
-	uint32_t i;
+	struct mon_listing ls = { .opts = opts };
+	int err;
 
-	buf = malloc(MEMBER_BATCH * sizeof(*buf));
-	if (!buf)
-		return runtime_error("out of memory");
-	if (ioctl(fd, MGM_IOC_MEMBER_ENUM_START, &a)) {
-		free(buf);
+	if (ioctl(fd, MGM_IOC_MEMBER_ENUM_START, &a))
 		return errno_fail("start membership enumeration", -errno);
-	}
-	*gen = a.generation;
-	do {
-		n = (struct mgm_enum_next) { .cursor = a.cursor,
-			.buffer = (uintptr_t)buf,
-			.buffer_size = MEMBER_BATCH * sizeof(*buf) };
-		if (ioctl(fd, MGM_IOC_MEMBER_ENUM_NEXT, &n)) {
-			err = -errno;
-			break;
-		}
-		for (i = 0; i < n.count; i++) {
-			const struct mgm_member_record *r = &buf[i];
-			struct mon_line l = {
-				.what = "list", .generation = a.generation,
-				.source = r->source, .source_mask = r->source_mask,
-				.group = r->group, .group_mask = r->group_mask,
-				.ifindex = r->ifindex, .nexthop = r->nexthop,
-				.protocol = r->protocol_id,
-				.component = r->component_id,
-				.flags = r->member_flags,
-			};
-
-			mon_print(opts, &l);
-		}
-	} while (!(n.status & MGM_ENUM_STATUS_END));
-	end.cursor = a.cursor;
-	ioctl(fd, MGM_IOC_ENUM_END, &end);
-	free(buf);
+	*gen = ls.generation = a.generation;
+	err = member_walk(fd, a.cursor, mon_list_one, &ls, NULL);
 	if (err)
 		return errno_fail("read membership enumeration", err);
 	return fflush(stdout) ? runtime_error("write error") : EXIT_OK;
