@@ -13,28 +13,37 @@
 #   make check-kernels   the module and every selftest on each kernel of the
 #                        matrix (testing/kernels --list), one VM each
 #
-# KDIR defaults to the headers of the Debian kernel the VM boots; on a real
+# KDIR defaults to the headers of the Debian kernel the VM boots (the
+# matrix's 6.1, fetched into ~/.cache/mgm by testing/kernels); on a real
 # host pass KDIR=/lib/modules/$(uname -r)/build. KERNEL=NAME (6.1, 6.1-rt,
-# 6.12) builds the module for, and `make check` runs it on, that kernel of
-# the matrix: testing/kernels fetches it.
+# 6.12, latest; testing/kernels --all) builds the module for, and `make
+# check` runs it on, that kernel of the matrix: testing/kernels fetches it.
 
 SHELL := /bin/bash
 TOP := $(CURDIR)
 B := $(TOP)/build
 
-VM_KVER ?= $(shell $(TOP)/testing/vm-kernel-version 2>/dev/null)
 ifneq ($(KERNEL),)
 # A kernel of the test matrix (testing/kernels --list): its headers, fetched
 # into the cache, and its own build directory and VM.
-KDIR := $(shell $(TOP)/testing/kernels $(KERNEL) kdir)
+KINFO := $(shell $(TOP)/testing/kernels $(KERNEL))
+KDIR := $(patsubst kdir=%,%,$(filter kdir=%,$(KINFO)))
 ifeq ($(KDIR),)
 $(error KERNEL=$(KERNEL): testing/kernels found no headers (its message is above))
+endif
+# A kernel the host's gcc cannot build for: kbuild runs in a chroot of its
+# suite with the compiler its headers name (testing/chroot).
+KCC := $(patsubst cc=%,%,$(filter cc=%,$(KINFO)))
+ifneq ($(KCC),host)
+KBUILD_WRAP := $(TOP)/testing/chroot $(KCC) $(patsubst compiler=%,%,$(filter compiler=%,$(KINFO))) --
 endif
 FLAVOR := $(KERNEL)
 MODULE_WERROR ?= 1
 VM_KERNEL := --kernel $(KERNEL)
 else ifeq ($(origin KDIR),undefined)
-KDIR := /usr/src/linux-headers-$(VM_KVER)
+# The stock guest: Debian 12's 6.1 of the matrix, from the same cache (no
+# kernel is installed on the build machine). Looked up once, when used.
+KDIR = $(eval KDIR := $(shell $(TOP)/testing/kernels 6.1 kdir))$(KDIR)
 FLAVOR ?= stock
 MODULE_WERROR ?= 1
 else
@@ -65,10 +74,10 @@ STATIC := -static -pthread
 all: module lib tools testing selftests guest
 
 # --- dependencies ------------------------------------------------------------
-DEPS_PKGS := qemu-system-x86 linux-image-amd64 linux-headers-amd64 \
+DEPS_PKGS := qemu-system-x86 \
 	busybox-static cpio linux-source-6.1 gcc gcc-multilib g++ make sparse \
 	flex bison libelf-dev libssl-dev bc dwarves xz-utils kmod pkg-config \
-	iproute2 jq python3 groff-base
+	iproute2 jq python3 groff-base debootstrap dkms
 
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do \
@@ -106,7 +115,7 @@ $(KMOD)/mgm.ko: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR): run 'make deps' or pass KDIR="; exit 1; }
 	mkdir -p $(KMOD)
 	cp -a --parents $(MODULE_SRCS) $(KMOD)/
-	$(MAKE) -C $(KDIR) M=$(KMOD) $(KBUILD_ARGS) modules
+	$(KBUILD_WRAP) $(MAKE) -C $(KDIR) M=$(KMOD) $(KBUILD_ARGS) modules
 
 # A compile test of mgm_kunit.ko for a kernel without CONFIG_KUNIT (Debian's
 # own kernels have none), e.g. `make kunit-compile KERNEL=6.12`: KUnit is
@@ -120,7 +129,7 @@ kunit-compile: $(MODULE_SRCS)
 	@test -d $(KDIR) || { echo "no kernel tree at $(KDIR)"; exit 1; }
 	rm -rf $(KUNIT_BUILD) && mkdir -p $(KUNIT_BUILD)
 	cp -a --parents $(MODULE_SRCS) $(KUNIT_BUILD)/
-	set -o pipefail; $(MAKE) -C $(KDIR) M=$(KUNIT_BUILD) W=1 KCFLAGS="-Werror -DCONFIG_KUNIT=1" \
+	set -o pipefail; $(KBUILD_WRAP) $(MAKE) -C $(KDIR) M=$(KUNIT_BUILD) W=1 KCFLAGS="-Werror -DCONFIG_KUNIT=1" \
 		CONFIG_KUNIT=m KBUILD_MODPOST_WARN=1 modules 2>&1 | tee $(KUNIT_BUILD)/build.log
 	@test -r $(KUNIT_BUILD)/mgm_kunit.ko || { echo "kunit-compile: no mgm_kunit.ko"; exit 1; }
 	@! grep -E 'WARNING|ERROR' $(KUNIT_BUILD)/build.log | \
