@@ -1321,17 +1321,35 @@ TEST_F_TIMEOUT(fuzz, random_ioctls, 2600)
 /* --- a reply page made read-only while the call runs --------------------- */
 
 /*
- * Store @len bytes at @dst, which another thread keeps write-protecting:
- * through /proc/self/mem, which writes read-only private pages too (as a
- * debugger does). Returns 0 once stored.
+ * The page another thread keeps write-protecting is a memfd page mapped
+ * twice: the flipping mapping, whose address the commands get, and a
+ * writable alias, through which the test stores their arguments whatever
+ * the flipper did. (Storing through /proc/self/mem, as a debugger does,
+ * works only where the kernel forces such writes for everyone: sid's 7.2 is
+ * built with CONFIG_PROC_MEM_FORCE_PTRACE, which keeps that for a ptracer.)
  */
-static int memcpy_to_flipping(void *dst, const void *src, size_t len)
-{
-	static int mem = -1;
+struct flip_page {
+	void *flipping;		/* given to the kernel; RO or RW at any time */
+	char *alias;		/* the same page, always writable */
+};
 
-	if (mem < 0)
-		mem = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
-	return pwrite(mem, src, len, (off_t)(uintptr_t)dst) == (ssize_t)len ? 0 : -1;
+static int flip_page_map(struct flip_page *fp)
+{
+	int fd = memfd_create("mgm-flip", MFD_CLOEXEC);
+
+	if (fd < 0 || ftruncate(fd, 4096))
+		return -1;
+	fp->flipping = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	fp->alias = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	return fp->flipping == MAP_FAILED || fp->alias == MAP_FAILED ? -1 : 0;
+}
+
+/* Store @len bytes at @dst, in the flipping mapping, through the alias. */
+static void store_flipping(const struct flip_page *fp, void *dst, const void *src,
+			   size_t len)
+{
+	memcpy(fp->alias + ((char *)dst - (char *)fp->flipping), src, len);
 }
 
 struct flipper {
@@ -1385,6 +1403,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 	struct mgm_enum_next *next;
 	struct mgm_register *reg;
 	struct flipper fl = {};
+	struct flip_page fp;
 	struct mgm_stats st;
 	pthread_t flipper;
 	uint32_t h, cursor;
@@ -1406,9 +1425,8 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 	ASSERT_EQ(0, mgm_batch_apply(fd, MGM_BATCH_ADD, recs, n, NULL, NULL));
 	free(recs);
 
-	fl.page = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, fl.page);
+	ASSERT_EQ(0, flip_page_map(&fp));
+	fl.page = fp.flipping;
 	next = fl.page;
 	reg = (void *)((char *)fl.page + 512);
 	start = (void *)((char *)fl.page + 1024);
@@ -1431,7 +1449,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 			};
 
 			/* The page may be read-only right now. */
-			ASSERT_EQ(0, memcpy_to_flipping(next, &arg, sizeof(arg)));
+			store_flipping(&fp, next, &arg, sizeof(arg));
 			if (ioctl(fd, MGM_IOC_ENUM_NEXT, next)) {
 				ASSERT_EQ(EFAULT, errno);
 				efaults_next++;
@@ -1450,7 +1468,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 		for (i = 0; i < 2000; i++) {
 			struct mgm_register arg = { .protocol_id = 200, .component_id = i };
 
-			memcpy_to_flipping(reg, &arg, sizeof(arg));
+			store_flipping(&fp, reg, &arg, sizeof(arg));
 			if (!ioctl(fd, MGM_IOC_REGISTER, reg)) {
 				registered++;
 				ASSERT_EQ(0, mgm_deregister_proto(fd, reg->handle));
@@ -1468,7 +1486,7 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 		for (i = 0; i < 2000; i++) {
 			struct mgm_enum_start arg = { .type = MGM_ENUM_ALL_SOURCES };
 
-			memcpy_to_flipping(start, &arg, sizeof(arg));
+			store_flipping(&fp, start, &arg, sizeof(arg));
 			if (!ioctl(fd, MGM_IOC_ENUM_START, start)) {
 				ASSERT_EQ(0, mgm_enum_end_id(fd, start->cursor));
 				continue;
@@ -1496,7 +1514,8 @@ TEST_F_TIMEOUT(flip, reply_page_protected_meanwhile, 600)
 		TH_LOG("protocols registered by calls that failed with EFAULT");
 	EXPECT_EQ(0u, st.cursors);
 	EXPECT_LT(0ul, registered);
-	munmap(fl.page, 4096);
+	munmap(fp.flipping, 4096);
+	munmap(fp.alias, 4096);
 	close(fd);
 	del_link("fz9");
 }
