@@ -822,6 +822,33 @@ TEST_F(igmp, lower_address_wins_the_election)
 	EXPECT_EQ(2u, self->ifp.c.querier_changes);
 }
 
+/*
+ * The other querier goes silent right after its query, and our membership
+ * timer started with the member's report to that query: at OQPI we take
+ * over, only QRI/2 before the group would expire, and the member may use
+ * our first query's whole response interval to answer. It must not be
+ * dropped meanwhile (mgm would tell the routing protocols a prune and a
+ * join); gone for good, it goes once that response interval is up.
+ */
+TEST_F(igmp, takeover_gives_members_our_first_query_to_answer)
+{
+	INPUT(pkt_query(self->pkt, A(10, 0, 0, 1), 0, false, 100, false));
+	V3(IGMP_MODE_IS_EXCLUDE, G1);		/* its answer: timer GMI */
+	V3(IGMP_MODE_IS_EXCLUDE, G2);
+	EXPECT_TRUE(installed(self->f, 0, G1));
+	ADVANCE(OQPI);
+	EXPECT_TRUE(self->ifp.q.is_querier);
+	/* Past GMI: the member had no query to answer since. */
+	ADVANCE(GMI - OQPI + QRI / 4);
+	EXPECT_TRUE(installed(self->f, 0, G1));
+	EXPECT_TRUE(installed(self->f, 0, G2));
+	V3(IGMP_MODE_IS_EXCLUDE, G2);		/* G2's member answers us */
+	/* G1's did not: gone when our query's response interval is up. */
+	ADVANCE(QRI + QRI / 2 - (GMI - OQPI + QRI / 4) + 1);
+	EXPECT_FALSE(installed(self->f, 0, G1));
+	EXPECT_TRUE(installed(self->f, 0, G2));
+}
+
 TEST_F(igmp, non_querier_adopts_qrv_and_qqi)
 {
 	INPUT(pkt_query(self->pkt, A(10, 0, 0, 1), 0, false, 100, false));

@@ -619,6 +619,37 @@ void group_heard_query(struct iface *ifp, uint32_t group,
 	group_commit(g);
 }
 
+/*
+ * This router just became the querier (querier.c). When the other querier
+ * went silent, nobody queried the hosts for [Other Querier Present
+ * Interval], only half a [Query Response Interval] less than the [Group
+ * Membership Interval] their last reports set: a member could expire
+ * before it answered our first general query, sent now, whose response
+ * interval it may use in full. So every running timer is made to last that
+ * response interval and half of one more (the report travelling and
+ * waiting to be read): a handover alone never drops a member and makes the
+ * routing protocols see a prune and a join. A member that is really gone
+ * is kept that long at most.
+ */
+void group_querier_takeover(struct iface *ifp, uint64_t now)
+{
+	uint64_t floor = now + ifp->p.query_response + ifp->p.query_response / 2;
+	uint32_t b, i;
+
+	for (b = 0; b < ifp->nbuckets; b++) {
+		struct group *g;
+
+		for (g = ifp->buckets[b]; g; g = g->hnext) {
+			if (g->timer && g->timer < floor)
+				g->timer = floor;
+			for (i = 0; i < g->nsrcs; i++)
+				if (g->srcs[i].timer && g->srcs[i].timer < floor)
+					g->srcs[i].timer = floor;
+			theap_set(&ifp->d->timers, &g->tmr, group_next_due(g));
+		}
+	}
+}
+
 /* §6.5 and §7.3.2: timers of @g that are due at @now. */
 void group_timer(struct group *g, uint64_t now)
 {

@@ -427,6 +427,8 @@ void group_v1v2_report(struct iface *ifp, unsigned int version,
 		       uint32_t group, uint64_t now);
 void group_v2_leave(struct iface *ifp, uint32_t group, uint64_t now);
 /* A query from the querier (we are not it): §6.6.1 timer lowering. */
+/* This router became the querier: no member expires before it could answer. */
+void group_querier_takeover(struct iface *ifp, uint64_t now);
 void group_heard_query(struct iface *ifp, uint32_t group,
 		       const uint32_t *srcs, size_t nsrcs, uint64_t now);
 void group_timer(struct group *g, uint64_t now);

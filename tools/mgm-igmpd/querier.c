@@ -7,7 +7,9 @@
  * A query from a lower address makes it a non-querier until [Other Querier
  * Present Interval] passes without one; a non-querier adopts the querier's
  * robustness and query interval (§4.1.6, §4.1.7) and lowers its timers
- * when it hears group-specific queries (§6.6.1, in group.c). Hearing a v1
+ * when it hears group-specific queries (§6.6.1, in group.c). Taking over
+ * as querier gives every member our first query's response interval to
+ * answer before it may expire (group_querier_takeover()). Hearing a v1
  * or v2 query puts the interface in older version querier mode: its
  * queries are then sent in that version (§7.3.1).
  */
@@ -90,6 +92,7 @@ static void become_querier(struct iface *ifp, uint64_t now)
 	ifp->p.robustness = ifp->d->cfg.params.robustness;
 	ifp->p.query_interval = ifp->d->cfg.params.query_interval;
 	ifp->c.querier_changes++;
+	group_querier_takeover(ifp, now);
 	logmsg(&ifp->d->log, LOG_LVL_NOTICE, "%s: querier is now this router (%s)",
 	       ifp->name, inet_ntop(AF_INET, &n, a, sizeof(a)));
 }
