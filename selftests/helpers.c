@@ -8,7 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -221,6 +225,65 @@ int make_dummy(const char *name)
 		return -EIO;
 	ifindex = if_nametoindex(name);
 	return ifindex ? (int)ifindex : -errno;
+}
+
+/* Append attribute @type with @len bytes of @data to @nh (room checked by the caller). */
+static struct rtattr *nl_attr(struct nlmsghdr *nh, unsigned short type,
+			      const void *data, size_t len)
+{
+	struct rtattr *rta = (void *)((char *)nh + NLMSG_ALIGN(nh->nlmsg_len));
+
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	nh->nlmsg_len = NLMSG_ALIGN(nh->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	return rta;
+}
+
+int make_dummy_index(const char *name, int ifindex)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[256];
+	} req = {
+		.nh = {
+			.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+			.nlmsg_type = RTM_NEWLINK,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK,
+		},
+		.ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,
+			 .ifi_flags = IFF_UP, .ifi_change = IFF_UP },
+	};
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	struct rtattr *info;
+	int fd, err;
+
+	if (if_nametoindex(name))
+		run("ip link del %s", name);
+	nl_attr(&req.nh, IFLA_IFNAME, name, strlen(name) + 1);
+	info = nl_attr(&req.nh, IFLA_LINKINFO, NULL, 0);
+	nl_attr(&req.nh, IFLA_INFO_KIND, "dummy", sizeof("dummy"));
+	info->rta_len = (char *)&req + req.nh.nlmsg_len - (char *)info;
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	if (send(fd, &req, req.nh.nlmsg_len, 0) < 0 ||
+	    recv(fd, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack)) {
+		err = -errno;
+		close(fd);
+		return err ? err : -EIO;
+	}
+	close(fd);
+	if (ack.nh.nlmsg_type != NLMSG_ERROR)
+		return -EIO;
+	if (ack.err.error)
+		return ack.err.error;
+	return if_nametoindex(name) == (unsigned int)ifindex ? ifindex : -EIO;
 }
 
 int del_link(const char *name)

@@ -64,6 +64,8 @@ long mgm_enum_all(int fd, uint32_t type, uint32_t bufsize,
 
 /* Make a dummy device, up; returns its ifindex or -errno. */
 int make_dummy(const char *name);
+/* A dummy interface @name, up, with index @ifindex; -EEXIST if taken. */
+int make_dummy_index(const char *name, int ifindex);
 int del_link(const char *name);
 /* Run a shell command quietly; returns its exit status. */
 int run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
