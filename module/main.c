@@ -11,6 +11,7 @@
  * longer ones (newer callers) must have zero in the fields this module does
  * not know, and get those fields back as zero.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 #include <linux/capability.h>
 #include <linux/memcontrol.h>
 #include <linux/fs.h>
@@ -287,8 +288,19 @@ static const struct file_operations mgm_fops = {
 	.llseek = noop_llseek,
 };
 
+/*
+ * A fixed minor, so that the module loads when /dev/mgm is first opened, as
+ * /dev/fuse and /dev/net/tun do: depmod turns the devname alias below into a
+ * line of modules.devname, from which kmod's static-nodes makes the node at
+ * boot, and opening a node of a minor nobody has registered makes the misc
+ * core ask modprobe for "char-major-10-MINOR", our other alias. The minor is
+ * one of those that devices.txt leaves to local use (243-254), so it may be
+ * taken: mgm_init() then falls back to a dynamic one (docs/uapi.md).
+ */
+#define MGM_MISC_MINOR		250
+
 static struct miscdevice mgm_misc = {
-	.minor = MISC_DYNAMIC_MINOR,
+	.minor = MGM_MISC_MINOR,
 	.name = "mgm",
 	.fops = &mgm_fops,
 	.mode = 0600,
@@ -461,6 +473,12 @@ static int __init mgm_init(void)
 	if (err)
 		goto table_exit;
 	err = misc_register(&mgm_misc);
+	if (err == -EBUSY) {
+		pr_warn("misc minor %d is taken: /dev/mgm gets a dynamic one and is not loaded on demand\n",
+			MGM_MISC_MINOR);
+		mgm_misc.minor = MISC_DYNAMIC_MINOR;
+		err = misc_register(&mgm_misc);
+	}
 	if (err)
 		goto netns_exit;
 	return 0;
@@ -485,3 +503,5 @@ module_exit(mgm_exit);
 MODULE_DESCRIPTION("Multicast group membership table with enumeration cursors (/dev/mgm)");
 MODULE_AUTHOR("mgm developers");
 MODULE_LICENSE("GPL");
+MODULE_ALIAS_MISCDEV(MGM_MISC_MINOR);
+MODULE_ALIAS("devname:mgm");

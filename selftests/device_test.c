@@ -4,7 +4,8 @@
  * files open and close (also from many threads), unknown ioctls are ENOTTY,
  * arguments that cannot be read or written back fail with EFAULT and change
  * nothing, the module cannot be unloaded while a file is open, and loads
- * and unloads in a loop with nothing in the kernel log.
+ * and unloads in a loop with nothing in the kernel log, and it loads on
+ * demand when a node of its fixed minor is opened.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +16,8 @@
 #include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include "kselftest_harness.h"
 #include "helpers.h"
@@ -266,8 +269,7 @@ static void expect_clean_log(struct __test_metadata *_metadata)
 	/* The line just written is in it: the log is the live one. */
 	EXPECT_NE(NULL, strstr(buf, "mgm device_test: the log is read here"))
 		TH_LOG("the mark is not in %d bytes of log", n);
-	for (i = 0; i < sizeof(splats) / sizeof(splats[0]); i++)
-	{
+	for (i = 0; i < sizeof(splats) / sizeof(splats[0]); i++) {
 		const char *hit = strstr(buf, splats[i]);
 
 		EXPECT_EQ(NULL, hit) TH_LOG("in the kernel log: %.100s", hit ? hit : "");
@@ -287,6 +289,65 @@ TEST(load_unload_loop)
 		close(fd);
 	}
 	expect_clean_log(_metadata);
+}
+
+/*
+ * On demand loading (docs/uapi.md): with the module unloaded, opening a node
+ * of its fixed misc minor (the node kmod's static-nodes makes at boot from
+ * depmod's modules.devname) makes the kernel run modprobe for
+ * char-major-10-MINOR, which the module's alias answers. Set up as a
+ * system has it: the module under /lib/modules/RELEASE/extra, depmod run
+ * (busybox's in the guest), the kernel's modprobe path pointing at it.
+ */
+#define MGM_FIXED_MINOR		250u
+
+TEST(opening_the_node_loads_the_module)
+{
+	unsigned int major = 0, minor = 0;
+	struct mgm_stats st;
+	struct utsname u;
+	char *dev, *modprobe, path[300];
+	int fd, had_dir;
+
+	dev = read_file("/sys/class/misc/mgm/dev");
+	ASSERT_NE(NULL, dev);
+	ASSERT_EQ(2, sscanf(dev, "%u:%u", &major, &minor));
+	free(dev);
+	EXPECT_EQ(10u, major);
+	EXPECT_EQ(MGM_FIXED_MINOR, minor);
+	ASSERT_EQ(0, uname(&u));
+	ASSERT_NE(NULL, getenv("MGM_KO"));
+	snprintf(path, sizeof(path), "/lib/modules/%s", u.release);
+	had_dir = !access(path, F_OK);
+	modprobe = read_file("/proc/sys/kernel/modprobe");
+	ASSERT_NE(NULL, modprobe);
+	ASSERT_EQ(0, run("mkdir -p /lib/modules/%s/extra && cp \"$MGM_KO\" /lib/modules/%s/extra/mgm.ko && depmod %s",
+			 u.release, u.release, u.release));
+	ASSERT_EQ(0, run("grep -q '^alias char-major-10-%u mgm$' /lib/modules/%s/modules.alias",
+			 minor, u.release));
+	ASSERT_EQ(0, run("{ which modprobe >/proc/sys/kernel/modprobe; }"));
+	unlink("/tmp/mgm-node");
+	ASSERT_EQ(0, mknod("/tmp/mgm-node", S_IFCHR | 0600, makedev(major, minor)));
+
+	ASSERT_EQ(0, module_unload());
+	ASSERT_NE(0, access("/sys/module/mgm", F_OK));
+	fd = open("/tmp/mgm-node", O_RDWR | O_CLOEXEC);
+	EXPECT_LE(0, fd) TH_LOG("open: %s", strerror(errno));
+	EXPECT_EQ(0, access("/sys/module/mgm", F_OK));
+	if (fd >= 0) {
+		EXPECT_EQ(0, mgm_stats_get(fd, &st));
+		EXPECT_EQ(0u, st.entries);
+		close(fd);
+	}
+	unlink("/tmp/mgm-node");
+	if (had_dir)
+		run("rm -f %s/extra/mgm.ko && depmod %s", path, u.release);
+	else
+		run("rm -rf %s", path);
+	run("{ printf %%s '%s' >/proc/sys/kernel/modprobe; }", modprobe);
+	free(modprobe);
+	/* Back to the module and arguments vm-run loaded. */
+	EXPECT_EQ(0, module_reload(NULL));
 }
 
 TEST_HARNESS_MAIN
