@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install [DESTDIR=...] [PREFIX=/usr/local]; make uninstall
 #
 # Installs libmgm (static, shared, soname symlinks), <mgm.h> and

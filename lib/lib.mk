@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libmgm: the Windows MGM API over /dev/mgm.
 #
 # build/lib/libmgm.a and build/lib/libmgm.so.$(LIB_VERSION) (soname

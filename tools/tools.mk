@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Command-line tools. GUEST_TOOLS are copied into the VM's /usr/bin.
 #
 # mgmctl links libmgm statically and is itself static, so the same binary

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # install_test.sh - `make install DESTDIR=$D PREFIX=/usr` installs what it
 # should; the pkg-config line of the README is all a program needs to build
 # against it (statically and dynamically); `make uninstall` removes it all;

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mgm-igmpd - the IGMP side of MGM: the router part of IGMPv2 (RFC 2236)
  * and IGMPv3 (RFC 3376) on the interfaces the daemon serves, reporting

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mgm-igmpd: the IGMP side of MGM (tools/mgm-igmpd/), with its tests, its
 # lab helper and its benchmark. Included from the top Makefile.
 #
