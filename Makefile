@@ -55,6 +55,12 @@ KMOD := $(B)/kmod-$(FLAVOR)
 LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
 LINUX_TOP := linux-source-6.1
 
+# The project's one version (lib/mgm.h, the module, the .pc, dkms.conf, the
+# man pages and the packages follow it: testing/version-check).
+MGM_VERSION := $(shell cat $(TOP)/VERSION)
+MGM_VERSION_MAJOR := $(word 1,$(subst ., ,$(MGM_VERSION)))
+VERSION_CFLAGS := -DMGM_VERSION='"$(MGM_VERSION)"'
+
 CC := gcc
 CXX := g++
 OPT ?= -O2 -g
@@ -62,7 +68,7 @@ WARN := -Wall -Wextra -Werror
 # The library and tools are C11; the kselftest harness needs GNU C.
 LIB_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi -I$(TOP)/lib
 # The harness has unused parameters by design.
-TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter \
+TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter $(VERSION_CFLAGS) \
 	-I$(TOP)/uapi \
 	-I$(TOP)/lib -I$(B)/linux/tools/testing/selftests -I$(TOP)/selftests
 # Guest programs are static: the VM has no C library.
@@ -106,7 +112,7 @@ $(B)/linux/.done:
 # --- the kernel module ----------------------------------------------------------
 # Kbuild builds in the source directory, so each kernel gets its own copy of
 # the sources (build/kmod-<flavor>) and the stock and debug builds coexist.
-MODULE_SRCS := Kbuild $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
+MODULE_SRCS := Kbuild VERSION $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
 KBUILD_ARGS := W=1 $(if $(filter 1,$(MODULE_WERROR)),KCFLAGS=-Werror)
 
 module: $(KMOD)/mgm.ko

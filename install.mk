@@ -58,7 +58,7 @@ uninstall:
 
 install-dkms:
 	$(INSTALL) -d $(DESTDIR)$(DKMS_DIR)/module $(DESTDIR)$(DKMS_DIR)/uapi/linux
-	$(INSTALL) -m 0644 Kbuild $(DESTDIR)$(DKMS_DIR)/Kbuild
+	$(INSTALL) -m 0644 Kbuild VERSION $(DESTDIR)$(DKMS_DIR)/
 	$(INSTALL) -m 0644 $(wildcard module/*.c module/*.h) $(DESTDIR)$(DKMS_DIR)/module/
 	$(INSTALL) -m 0644 uapi/linux/mgm.h $(DESTDIR)$(DKMS_DIR)/uapi/linux/
 	@grep -qx 'PACKAGE_VERSION="$(LIB_VERSION)"' packaging/dkms.conf || \

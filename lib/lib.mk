@@ -8,8 +8,10 @@
 #
 # make lib-check runs the host-side tests of lib/tests/ (no kernel needed).
 
-LIB_VERSION := 1.0.0
-LIB_SONAME := libmgm.so.1
+# The library's version is the project's; its soname carries the major
+# number only (docs/versions.md).
+LIB_VERSION := $(MGM_VERSION)
+LIB_SONAME := libmgm.so.$(MGM_VERSION_MAJOR)
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_HDRS := lib/mgm.h lib/internal.h uapi/linux/mgm.h
 # Headers the host tests and the library's selftests share.
@@ -23,11 +25,17 @@ LIB_OBJ_CFLAGS := $(LIB_CFLAGS) -fvisibility=hidden -pthread
 
 lib: $(LIB_A) $(LIB_SO)
 
-$(B)/lib/static/%.o: lib/%.c $(LIB_HDRS)
+# lib/mgm.h's version macros must be VERSION's before anything is built.
+$(B)/.version-ok: VERSION lib/mgm.h packaging/dkms.conf testing/version-check
+	@mkdir -p $(@D)
+	@testing/version-check -q
+	@touch $@
+
+$(B)/lib/static/%.o: lib/%.c $(LIB_HDRS) $(B)/.version-ok
 	@mkdir -p $(@D)
 	$(CC) $(LIB_OBJ_CFLAGS) -c -o $@ $<
 
-$(B)/lib/shared/%.o: lib/%.c $(LIB_HDRS)
+$(B)/lib/shared/%.o: lib/%.c $(LIB_HDRS) $(B)/.version-ok
 	@mkdir -p $(@D)
 	$(CC) $(LIB_OBJ_CFLAGS) -fPIC -c -o $@ $<
 
@@ -68,7 +76,7 @@ lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
 	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
 		lib/tests/abi_check.sh lib/tests/install_test.sh \
-		lib/tests/summary_test.sh
+		lib/tests/summary_test.sh tools/tests/cli_test.sh testing/version-check
 
 # A 32-bit libmgm for the 32-bit build of lib_events_test (same records,
 # other pointer size: ROUTING_PROTOCOL_CONFIG's layout, handles).

@@ -485,3 +485,4 @@ module_exit(mgm_exit);
 MODULE_DESCRIPTION("Multicast group membership table with enumeration cursors (/dev/mgm)");
 MODULE_AUTHOR("mgm developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MGM_MODULE_VERSION);

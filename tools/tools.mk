@@ -8,7 +8,7 @@
 TOOLS_COMMON := $(TOP)/tools/common
 TOOLS_COMMON_SRCS := tools/common/json.c
 TOOLS_COMMON_HDRS := tools/common/json.h
-TOOLS_CFLAGS := $(LIB_CFLAGS) -I$(TOOLS_COMMON) -DMGM_VERSION='"$(LIB_VERSION)"'
+TOOLS_CFLAGS := $(LIB_CFLAGS) -I$(TOOLS_COMMON) $(VERSION_CFLAGS)
 
 MGMCTL_SRCS := $(wildcard tools/mgmctl/*.c)
 # Everything but main(): the host-side parser tests link these.
@@ -28,11 +28,11 @@ $(MGMCTL): $(MGMCTL_SRCS) $(MGMCTL_HDRS) $(TOOLS_COMMON_SRCS) $(LIB_A) lib/mgm.h
 $(B)/lib/tests/mgmctl_monitor_test: lib/tests/mgmctl_monitor_test.c $(MGMCTL_LIB_SRCS) \
 		$(MGMCTL_HDRS) $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -DMGM_VERSION='"$(LIB_VERSION)"' -pthread -o $@ $< $(MGMCTL_LIB_SRCS) $(LIB_A)
+	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) $(VERSION_CFLAGS) -pthread -o $@ $< $(MGMCTL_LIB_SRCS) $(LIB_A)
 
 # mgmctl's grammar (everything but its main()) and the shared JSON writer,
 # tested on the host: no device is opened while parsing.
 $(B)/lib/tests/mgmctl_parse_test: lib/tests/mgmctl_parse_test.c $(MGMCTL_LIB_SRCS) \
 		$(MGMCTL_HDRS) $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -DMGM_VERSION='"$(LIB_VERSION)"' -pthread -o $@ $< $(MGMCTL_LIB_SRCS) $(LIB_A)
+	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) $(VERSION_CFLAGS) -pthread -o $@ $< $(MGMCTL_LIB_SRCS) $(LIB_A)

@@ -38,7 +38,8 @@
 #include <stdio.h>
 
 #define IGMPD_NAME	"mgm-igmpd"
-#define IGMPD_VERSION	"1.0"
+/* The project's version (VERSION), passed by the build. */
+#define IGMPD_VERSION	MGM_VERSION
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -17,7 +17,7 @@
 #include "mgmctl.h"
 
 #ifndef MGM_VERSION
-#define MGM_VERSION "unknown"
+#error "MGM_VERSION: the build passes the VERSION file's"
 #endif
 
 static int help_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
