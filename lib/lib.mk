@@ -44,7 +44,7 @@ $(LIB_A): $(patsubst lib/%.c,$(B)/lib/static/%.o,$(LIB_SRCS))
 	ar rcs $@ $^
 
 $(LIB_SO): $(patsubst lib/%.c,$(B)/lib/shared/%.o,$(LIB_SRCS)) $(LIB_MAP)
-	$(CC) -shared -pthread -Wl,-soname,$(LIB_SONAME) \
+	$(CC) -shared -pthread $(LDFLAGS) -Wl,-soname,$(LIB_SONAME) \
 		-Wl,--version-script=$(LIB_MAP) -Wl,-z,defs -Wl,-z,relro,-z,now \
 		-o $@ $(filter %.o,$^)
 	ln -sf $(notdir $@) $(B)/lib/$(LIB_SONAME)
@@ -73,7 +73,7 @@ $(B)/lib/tests/cxx_test: lib/tests/cxx_test.cpp $(LIB_HDRS) $(LIB_A)
 		-pthread -o $@ $< $(LIB_A)
 
 lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
-	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" lib/tests/run-host-tests \
+	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KMOD=$(KMOD) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
 		lib/tests/abi_check.sh lib/tests/install_test.sh \
 		lib/tests/summary_test.sh tools/tests/cli_test.sh testing/version-check

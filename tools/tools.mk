@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Command-line tools. GUEST_TOOLS are copied into the VM's /usr/bin.
 #
-# mgmctl links libmgm statically and is itself static, so the same binary
-# runs in the guest (no C library there) and is what `make install` installs.
+# build/tools/mgmctl links libmgm statically and is itself static, so it
+# runs in the guest (no C library there); build/tools/dyn/mgmctl, linked
+# against libmgm.so, is what `make install` installs (LDFLAGS apply to it).
 # tools/common/ holds what several programs share (the JSON writer).
 
 TOOLS_COMMON := $(TOP)/tools/common
@@ -18,11 +19,19 @@ MGMCTL := $(B)/tools/mgmctl
 
 GUEST_TOOLS := $(MGMCTL)
 
-tools: $(MGMCTL)
+MGMCTL_DYN := $(B)/tools/dyn/mgmctl
+# Link the installed programs against build/lib/libmgm.so (soname libmgm.so.1).
+LIB_DYN_LINK := -L$(B)/lib -lmgm -pthread
+
+tools: $(MGMCTL) $(MGMCTL_DYN)
 
 $(MGMCTL): $(MGMCTL_SRCS) $(MGMCTL_HDRS) $(TOOLS_COMMON_SRCS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $(MGMCTL_SRCS) $(TOOLS_COMMON_SRCS) $(LIB_A) $(STATIC)
+
+$(MGMCTL_DYN): $(MGMCTL_SRCS) $(MGMCTL_HDRS) $(TOOLS_COMMON_SRCS) $(LIB_SO) lib/mgm.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) $(LDFLAGS) -o $@ $(MGMCTL_SRCS) $(TOOLS_COMMON_SRCS) $(LIB_DYN_LINK)
 
 # mgmctl monitor against a fake device (open() and ioctl() interposed).
 $(B)/lib/tests/mgmctl_monitor_test: lib/tests/mgmctl_monitor_test.c $(MGMCTL_LIB_SRCS) \
