@@ -23,7 +23,10 @@ MGMCTL_DYN := $(B)/tools/dyn/mgmctl
 # Link the installed programs against build/lib/libmgm.so (soname libmgm.so.1).
 LIB_DYN_LINK := -L$(B)/lib -lmgm -pthread
 
+.PHONY: installed-tools
 tools: $(MGMCTL) $(MGMCTL_DYN)
+# Only what make install installs (the Debian build's target).
+installed-tools: $(MGMCTL_DYN)
 
 $(MGMCTL): $(MGMCTL_SRCS) $(MGMCTL_HDRS) $(TOOLS_COMMON_SRCS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)

@@ -29,6 +29,7 @@ GUEST_TOOLS += $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH) $(IGMPD_DIR)/mgm-igmpd-demo
 .PHONY: igmpd-unit
 
 tools: $(IGMPD) $(IGMPD_DYN) $(IGMPD_LAB) $(IGMPD_BENCH)
+installed-tools: $(IGMPD_DYN)
 
 $(IGMPD): $(IGMPD_SRCS) $(IGMPD_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)

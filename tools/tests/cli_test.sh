@@ -9,6 +9,7 @@
 set -u
 cd "${TOP:?}"
 B=${B:-$TOP/build}
+bindir=${TOOLS_DIR:-$B/tools}
 v=$(cat VERSION)
 pass=0 fail=0 n=0
 ok() {
@@ -25,7 +26,7 @@ run() {
 echo "TAP version 13"
 echo "1..10"
 for p in mgmctl:-V mgm-igmpd:-v; do
-	name=${p%%:*} short=${p#*:} bin=$B/tools/${p%%:*}
+	name=${p%%:*} short=${p#*:} bin=$bindir/$name
 	run "$bin" --version
 	[ $rc = 0 ] && [ "$out" = "$name $v" ] && [ -z "$err" ]
 	ok $? "$name --version: $out (exit $rc)"
