@@ -76,7 +76,8 @@ lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
 	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KMOD=$(KMOD) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
 		lib/tests/abi_check.sh lib/tests/install_test.sh \
-		lib/tests/summary_test.sh tools/tests/cli_test.sh testing/version-check
+		lib/tests/summary_test.sh tools/tests/cli_test.sh tools/tests/units_test.sh \
+		testing/version-check
 
 # A 32-bit libmgm for the 32-bit build of lib_events_test (same records,
 # other pointer size: ROUTING_PROTOCOL_CONFIG's layout, handles).
