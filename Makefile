@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 #
 # mgm - build, test and install.
 #
@@ -9,6 +9,7 @@
 #   make bench           benchmarks side by side in a VM
 #   make deps            install what a fresh Debian 12 machine lacks (root)
 #   make install         library, headers, tools, man pages, module
+#   make deb             the Debian packages (build/deb/*.deb), then lintian
 #
 #   make check-kernels   the module and every selftest on each kernel of the
 #                        matrix (testing/kernels --list), one VM each
@@ -55,6 +56,12 @@ KMOD := $(B)/kmod-$(FLAVOR)
 LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
 LINUX_TOP := linux-source-6.1
 
+# The project's one version (lib/mgm.h, the module, the .pc, dkms.conf, the
+# man pages and the packages follow it: testing/version-check).
+MGM_VERSION := $(shell cat $(TOP)/VERSION)
+MGM_VERSION_MAJOR := $(word 1,$(subst ., ,$(MGM_VERSION)))
+VERSION_CFLAGS := -DMGM_VERSION='"$(MGM_VERSION)"'
+
 CC := gcc
 CXX := g++
 OPT ?= -O2 -g
@@ -62,13 +69,13 @@ WARN := -Wall -Wextra -Werror
 # The library and tools are C11; the kselftest harness needs GNU C.
 LIB_CFLAGS := -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) -I$(TOP)/uapi -I$(TOP)/lib
 # The harness has unused parameters by design.
-TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter \
+TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter $(VERSION_CFLAGS) \
 	-I$(TOP)/uapi \
 	-I$(TOP)/lib -I$(B)/linux/tools/testing/selftests -I$(TOP)/selftests
 # Guest programs are static: the VM has no C library.
 STATIC := -static -pthread
 
-.PHONY: all module lib tools testing selftests guest check check-debug check-kernels kunit-compile demo bench \
+.PHONY: all module lib tools testing selftests guest check check-debug check-kernels kunit-compile demo bench deb \
 	deps lint checkpatch sparse clean module-debug
 
 all: module lib tools testing selftests guest
@@ -77,7 +84,8 @@ all: module lib tools testing selftests guest
 DEPS_PKGS := qemu-system-x86 \
 	busybox-static cpio linux-source-6.1 gcc gcc-multilib g++ make sparse \
 	flex bison libelf-dev libssl-dev bc dwarves xz-utils kmod pkg-config \
-	iproute2 jq python3 groff-base debootstrap dkms
+	iproute2 jq python3 groff-base debootstrap dkms \
+	dpkg-dev debhelper dh-dkms lintian
 
 deps:
 	@missing=$$(for p in $(DEPS_PKGS); do \
@@ -106,7 +114,7 @@ $(B)/linux/.done:
 # --- the kernel module ----------------------------------------------------------
 # Kbuild builds in the source directory, so each kernel gets its own copy of
 # the sources (build/kmod-<flavor>) and the stock and debug builds coexist.
-MODULE_SRCS := Kbuild $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
+MODULE_SRCS := Kbuild VERSION $(wildcard module/*.c module/*.h) uapi/linux/mgm.h
 KBUILD_ARGS := W=1 $(if $(filter 1,$(MODULE_WERROR)),KCFLAGS=-Werror)
 
 module: $(KMOD)/mgm.ko
@@ -196,6 +204,19 @@ demo: deps
 
 bench: deps
 	$(MAKE) bench-run
+
+# The four .debs (debian/), built with dpkg-buildpackage from a copy of the
+# tracked files (what a clean clone has, with their changes; debian/rules'
+# clean would empty build/ in place), then lintian: errors and warnings
+# fail, each one overridden has its reason in debian/*.lintian-overrides.
+# Nothing is installed and no VM is booted.
+DEB_DIR := $(B)/deb
+deb: deps
+	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/mgm
+	git ls-files -z | xargs -0 cp -a --parents -t $(DEB_DIR)/mgm
+	cd $(DEB_DIR)/mgm && dpkg-buildpackage -us -uc -b -j2
+	lintian --fail-on error,warning $(DEB_DIR)/*.changes
+	@for d in $(DEB_DIR)/*.deb; do echo "== $$(basename $$d)"; dpkg -c $$d | awk '$$1 !~ /^d/ {print $$6, $$7, $$8}'; done
 
 clean:
 	rm -rf $(B)

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Benchmarks (issue 7): mgm side by side with the kernel's own tables.
 #
 #   make bench                  build, run in the VM, print lines and tables,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: a BPF hash map through the raw bpf(2) system call. Key: the
  * 8-byte mgm key (group << 32 | source); value: the 16-byte record an mgm

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mgm-bench: the (S,G) set, the clock, and the results store. */
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench --compare-ko PATH: the enumeration of this build's module and
  * of another build of it (a modified walk, say), measured in the same guest

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: writers under a reader. One thread adds and deletes
  * memberships one per call, on keys that lie between the table's own keys

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: events (issue 14). In a network namespace of its own (a fresh
  * table), with BENCH_EVENTS_N (*,G) groups:

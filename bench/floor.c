@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: the copy floor. A file on tmpfs already holds the n records
  * an enumeration returns (16 bytes each); reading it back with pread() in

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: the kernel's IPv4 multicast forwarding cache (ipmr). A raw
  * IGMP socket becomes the multicast-routing socket (MRT_INIT), two dummy

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: listing memberships with mgmctl (issue 15), the real program
  * (tools/mgmctl, which bench/run adds to the guest) run as an operator runs

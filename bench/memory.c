@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mgm-bench: kernel memory per entry, see memory.h. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mgm-bench: kernel memory an mgm table costs. mgm charges its allocations
  * to the caller's memory cgroup, so the benchmark runs in a cgroup of its

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* mgm-bench: /dev/mgm through the raw ioctl ABI (selftests/helpers.c). */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: what deleting a network device costs while mgm holds a large
  * table. The device's ownerships and memberships go with it (docs: D10),

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mgm-bench: the tables measured. Each fills itself with entries
  * [first, first + n) of bench_sg() and reads itself back whole; every

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: the ratios that matter, against issue 7's targets, and the
  * markdown tables. Targets are reported, not asserted.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-bench: add rates. Every writer adds the same n (S,G) into a table of
  * its own (each mgm one in a network namespace of its own), starting empty,

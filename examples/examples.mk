@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The examples, built the way a user builds them: against libmgm installed
 # (make install DESTDIR=build/stage PREFIX=/usr) and found with pkg-config,
 # statically linked so they also run in the VM (make examples, make demo).

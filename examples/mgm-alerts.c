@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-alerts - two routing protocols in two processes tell each other
  * about their receivers through the Windows MGM callbacks.

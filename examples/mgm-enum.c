@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-enum - list the multicast groups of this network namespace with the
  * Windows MGM enumeration calls, the way a routing protocol ported from

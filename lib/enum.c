@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Group enumeration: MgmGroupEnumerationStart, MgmGroupEnumerationGetNext,
  * MgmGroupEnumerationEnd, and the native mgm_enum_start() and

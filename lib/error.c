@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Errors: the one table that turns the kernel's errnos into the Win32 codes
  * of contract appendix A, and the names of those codes.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Delivering the Windows callbacks (contract D14-D16): the kernel queues on
  * this process's file of /dev/mgm one record per callback due to one of the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The handle table: HANDLE values are slot numbers with a generation and a
  * kind tag (see internal.h), checked against this table and never

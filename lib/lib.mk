@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libmgm: the Windows MGM API over /dev/mgm.
 #
 # build/lib/libmgm.a and build/lib/libmgm.so.$(LIB_VERSION) (soname
@@ -8,8 +8,10 @@
 #
 # make lib-check runs the host-side tests of lib/tests/ (no kernel needed).
 
-LIB_VERSION := 1.0.0
-LIB_SONAME := libmgm.so.1
+# The library's version is the project's; its soname carries the major
+# number only (docs/versions.md).
+LIB_VERSION := $(MGM_VERSION)
+LIB_SONAME := libmgm.so.$(MGM_VERSION_MAJOR)
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_HDRS := lib/mgm.h lib/internal.h uapi/linux/mgm.h
 # Headers the host tests and the library's selftests share.
@@ -23,11 +25,17 @@ LIB_OBJ_CFLAGS := $(LIB_CFLAGS) -fvisibility=hidden -pthread
 
 lib: $(LIB_A) $(LIB_SO)
 
-$(B)/lib/static/%.o: lib/%.c $(LIB_HDRS)
+# lib/mgm.h's version macros must be VERSION's before anything is built.
+$(B)/.version-ok: VERSION lib/mgm.h packaging/dkms.conf testing/version-check
+	@mkdir -p $(@D)
+	@testing/version-check -q
+	@touch $@
+
+$(B)/lib/static/%.o: lib/%.c $(LIB_HDRS) $(B)/.version-ok
 	@mkdir -p $(@D)
 	$(CC) $(LIB_OBJ_CFLAGS) -c -o $@ $<
 
-$(B)/lib/shared/%.o: lib/%.c $(LIB_HDRS)
+$(B)/lib/shared/%.o: lib/%.c $(LIB_HDRS) $(B)/.version-ok
 	@mkdir -p $(@D)
 	$(CC) $(LIB_OBJ_CFLAGS) -fPIC -c -o $@ $<
 
@@ -36,7 +44,7 @@ $(LIB_A): $(patsubst lib/%.c,$(B)/lib/static/%.o,$(LIB_SRCS))
 	ar rcs $@ $^
 
 $(LIB_SO): $(patsubst lib/%.c,$(B)/lib/shared/%.o,$(LIB_SRCS)) $(LIB_MAP)
-	$(CC) -shared -pthread -Wl,-soname,$(LIB_SONAME) \
+	$(CC) -shared -pthread $(LDFLAGS) -Wl,-soname,$(LIB_SONAME) \
 		-Wl,--version-script=$(LIB_MAP) -Wl,-z,defs -Wl,-z,relro,-z,now \
 		-o $@ $(filter %.o,$^)
 	ln -sf $(notdir $@) $(B)/lib/$(LIB_SONAME)
@@ -65,10 +73,11 @@ $(B)/lib/tests/cxx_test: lib/tests/cxx_test.cpp $(LIB_HDRS) $(LIB_A)
 		-pthread -o $@ $< $(LIB_A)
 
 lib-check: lib tools module $(LIB_TEST_BINS) $(B)/lib/tests/cxx_test
-	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KVER=$(KVER) MAKE="$(MAKE)" lib/tests/run-host-tests \
+	@TOP=$(TOP) B=$(B) DKMS_KDIR=$(KDIR) KMOD=$(KMOD) MAKE="$(MAKE)" lib/tests/run-host-tests \
 		$(LIB_TEST_BINS) $(B)/lib/tests/cxx_test \
 		lib/tests/abi_check.sh lib/tests/install_test.sh \
-		lib/tests/summary_test.sh
+		lib/tests/summary_test.sh tools/tests/cli_test.sh tools/tests/units_test.sh \
+		testing/version-check
 
 # A 32-bit libmgm for the 32-bit build of lib_events_test (same records,
 # other pointer size: ROUTING_PROTOCOL_CONFIG's layout, handles).

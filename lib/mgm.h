@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * mgm.h - the Windows RRAS Multicast Group Manager (MGM) API on Linux.
  *
@@ -33,6 +33,22 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * The version of mgm this header belongs to: the top-level VERSION file
+ * (the build checks that these agree with it). MGM_VERSION_MAJOR is the
+ * soname's number (libmgm.so.1); a minor release only adds names, a patch
+ * release only fixes (docs/versions.md).
+ */
+#define MGM_VERSION_MAJOR	1
+#define MGM_VERSION_MINOR	0
+#define MGM_VERSION_PATCH	0
+#define MGM_VERSION		"1.0.0"
+/* At least version A.B.C: #if MGM_VERSION_AT_LEAST(1, 1, 0) */
+#define MGM_VERSION_AT_LEAST(a, b, c) \
+	(MGM_VERSION_MAJOR > (a) || (MGM_VERSION_MAJOR == (a) && \
+	 (MGM_VERSION_MINOR > (b) || (MGM_VERSION_MINOR == (b) && \
+	  MGM_VERSION_PATCH >= (c)))))
 
 /* Exported from libmgm.so: everything else is hidden. */
 #define MGM_API __attribute__((visibility("default")))

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The state a protocol's callbacks should have built, from the table as it
  * is now (contract D16): after an overflow, events.c brings each protocol's

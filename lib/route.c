@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The namespace's unicast route to a source, as the kernel's (S,G) alert
  * rule sees it (contract D15): one RTM_GETROUTE over rtnetlink, the output

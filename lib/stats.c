@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /* Counters and limits of the table: mgm_get_stats() (MGM_IOC_STATS). */
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * A set of small fixed-size keys, each with a 64-bit value: what a protocol
  * was told through its callbacks (its "view", which the re-synchronisation

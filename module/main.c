@@ -503,5 +503,6 @@ module_exit(mgm_exit);
 MODULE_DESCRIPTION("Multicast group membership table with enumeration cursors (/dev/mgm)");
 MODULE_AUTHOR("mgm developers");
 MODULE_LICENSE("GPL");
+MODULE_VERSION(MGM_MODULE_VERSION);
 MODULE_ALIAS_MISCDEV(MGM_MISC_MINOR);
 MODULE_ALIAS("devname:mgm");

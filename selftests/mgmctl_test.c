@@ -468,7 +468,7 @@ TEST_F(ctl, help_and_version)
 	result_free(&r);
 	r = run_mgmctl(false, "-V");
 	EXPECT_EQ(0, r.status);
-	EXPECT_STREQ("mgmctl 1.0.0\n", r.out);
+	EXPECT_STREQ("mgmctl " MGM_VERSION "\n", r.out);
 	result_free(&r);
 }
 

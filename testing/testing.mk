@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The test bench: what runs the product in the VM, never installed.
 # testing/vm-run boots the guest, testing/run-selftests runs the selftests
 # in it, testing/mgm-demo is `make demo`'s scene; vm-exit is the guest's

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # abi_check.sh - libmgm.so exports exactly the names of lib/libmgm.map, each
 # at version MGM_1.0, and they are exactly the MGM_API declarations of
 # lib/mgm.h; the soname is libmgm.so.1. TAP output with kselftest totals.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: <mgm.h> compiles as C++ (-std=c++11 -pedantic -Werror), its
  * declarations have C linkage (this links against the C library), and its

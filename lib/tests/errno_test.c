@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: the errno -> Win32 table (contract appendix A), row by row, and the names
  * of the codes. Links the static library's internals; no kernel needed.

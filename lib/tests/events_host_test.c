@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: libmgm's delivery of the callbacks (events.c) and its
  * re-synchronisation after an overflow (resync.c), against a fake

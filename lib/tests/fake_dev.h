@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * A fake /dev/mgm for the host tests of what reads events (libmgm's
  * delivery, mgmctl monitor): open() and ioctl() are interposed. Opening

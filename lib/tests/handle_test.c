@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: the handle table (contract D9) and what the public calls do with
  * handles and pointers they were not given, without a kernel: every

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: mgmctl monitor (tools/mgmctl/monitor.c) against a fake
  * /dev/mgm (fake_dev.h): the test queues the kernel's records, and the

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: mgmctl's grammar (mgmctl_parse(): options, objects, keyword
  * abbreviations, every usage error with its exact message and exit code,

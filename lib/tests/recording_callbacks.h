@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Recording callbacks for the tests of libmgm's callback delivery (the
  * host's events_host_test against a fake device, the guest's

@@ -1,5 +1,5 @@
 #!/bin/bash
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # summary_test.sh - testing/selftest-summary counts what a run really did:
 # a program that never finished (the guest crashed, hung or was killed), one
 # never started, a crash after a program's totals, an "exited" line cut by

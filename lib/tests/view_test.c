@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Host-side: the key sets of view.c (what each protocol was told, used by
  * the re-synchronisation after an overflow) against a plain array, through

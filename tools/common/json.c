@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The one JSON writer of mgm's programs (mgmctl, mgm-igmpd): a streaming
  * writer, values go out as they come, so a long listing is never held in

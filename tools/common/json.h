@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The JSON writer of every mgm program (mgmctl, mgm-igmpd): see json.c.
  * Not thread-safe by itself: one struct json per output, used by one thread.

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-igmpd-bench [N [GROUPS]] - IGMP reports mgm-igmpd processes per
  * second, end to end, in the VM (the mgm module loaded):

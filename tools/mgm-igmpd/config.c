@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Settings: the command line and the configuration file share one set of
  * names (the long options, "key value" lines in the file). They apply in

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mgm-igmpd control socket and its clients: see ctl.c. */
 #ifndef MGM_IGMPD_CTL_H
 #define MGM_IGMPD_CTL_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Group state of one interface: RFC 3376 §6 (router behaviour) with the
  * IGMPv1/v2 compatibility of §7.3.2, and the mgm memberships it implies.

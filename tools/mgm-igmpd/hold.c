@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * DisableIgmp / EnableIgmp (contract D15), as the Windows IGMP does them:
  * between the two, the interface is "held": the group state machines run

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The protocol side of an interface: a received packet is validated
  * (packet.c), counted, and handed to the querier or to the group state;

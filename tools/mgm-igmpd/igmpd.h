@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mgm-igmpd - the IGMP side of MGM: the router part of IGMPv2 (RFC 2236)
  * and IGMPv3 (RFC 3376) on the interfaces the daemon serves, reporting
@@ -38,7 +38,8 @@
 #include <stdio.h>
 
 #define IGMPD_NAME	"mgm-igmpd"
-#define IGMPD_VERSION	"1.0"
+/* The project's version (VERSION), passed by the build. */
+#define IGMPD_VERSION	MGM_VERSION
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))

@@ -1,4 +1,4 @@
-# SPDX-License-Identifier: GPL-2.0
+# SPDX-License-Identifier: GPL-2.0-or-later
 # mgm-igmpd: the IGMP side of MGM (tools/mgm-igmpd/), with its tests, its
 # lab helper and its benchmark. Included from the top Makefile.
 #
@@ -20,6 +20,7 @@ IGMPD_HDRS := $(wildcard $(IGMPD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
 IGMPD_LAB_SRCS := $(IGMPD_DIR)/test/lab.c
 IGMPD_LAB_HDRS := $(IGMPD_DIR)/test/lab.h
 IGMPD := $(B)/tools/mgm-igmpd
+IGMPD_DYN := $(B)/tools/dyn/mgm-igmpd
 IGMPD_LAB := $(B)/tools/mgm-igmpd-lab
 IGMPD_BENCH := $(B)/tools/mgm-igmpd-bench
 
@@ -27,11 +28,17 @@ GUEST_TOOLS += $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH) $(IGMPD_DIR)/mgm-igmpd-demo
 
 .PHONY: igmpd-unit
 
-tools: $(IGMPD) $(IGMPD_LAB) $(IGMPD_BENCH)
+tools: $(IGMPD) $(IGMPD_DYN) $(IGMPD_LAB) $(IGMPD_BENCH)
+installed-tools: $(IGMPD_DYN)
 
 $(IGMPD): $(IGMPD_SRCS) $(IGMPD_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) -o $@ $(IGMPD_SRCS) $(LIB_A) $(STATIC)
+
+# What make install installs: linked against libmgm.so.
+$(IGMPD_DYN): $(IGMPD_SRCS) $(IGMPD_HDRS) $(LIB_SO) lib/mgm.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) $(LDFLAGS) -o $@ $(IGMPD_SRCS) $(LIB_DYN_LINK)
 
 $(IGMPD_LAB): $(IGMPD_DIR)/test/labtool.c $(IGMPD_LAB_SRCS) $(IGMPD_LAB_HDRS)
 	@mkdir -p $(@D)
@@ -59,11 +66,11 @@ igmpd-unit: $(B)/selftests/igmpd_unit_test
 # make install / uninstall (install.mk) take the daemon along; its man page
 # is in man/ with the others.
 .PHONY: install-igmpd uninstall-igmpd
-install: install-igmpd
+install-user: install-igmpd
 uninstall: uninstall-igmpd
 
-install-igmpd: $(IGMPD)
-	$(INSTALL) -D -m 0755 $(IGMPD) $(DESTDIR)$(SBINDIR)/mgm-igmpd
+install-igmpd: $(IGMPD_DYN)
+	$(INSTALL) -D -m 0755 $(IGMPD_DYN) $(DESTDIR)$(SBINDIR)/mgm-igmpd
 
 uninstall-igmpd:
 	rm -f $(DESTDIR)$(SBINDIR)/mgm-igmpd

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Logging: one line per event on the logger's stream (stderr: a service
  * manager's journal stamps it), "mgm-igmpd[UPTIME]: LEVEL: text", and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-igmpd: the daemon. Sets up the world (control socket, raw socket,
  * link monitor, the MGM protocol), attaches the interfaces it serves as

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The libmgm glue: mgm-igmpd is an MGM client like any routing protocol,
  * through the Windows API only. It registers as PROTO_IP_IGMP, takes

@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* mgm-igmpd sockets: see net.c. Errors are negative errnos. */
 #ifndef MGM_IGMPD_NET_H
 #define MGM_IGMPD_NET_H

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The querier of one interface (RFC 3376 §6.6, §7.3.1; RFC 2236 §3, §7).
  *

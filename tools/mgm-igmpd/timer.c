@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The timer heap: a binary min-heap of struct tmr pointers ordered by due
  * time. Each timer knows its index, so re-arming or cancelling one is

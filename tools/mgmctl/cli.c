@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl's command line: options, the object table, the usage text.
  *
@@ -17,7 +17,7 @@
 #include "mgmctl.h"
 
 #ifndef MGM_VERSION
-#define MGM_VERSION "unknown"
+#error "MGM_VERSION: the build passes the VERSION file's"
 #endif
 
 static int help_parse(int argc, char **argv, struct mgmctl_cmd *cmd);

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* One-line error messages naming the cause, and the exit codes with them. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl group show [any|all] [group G] [source S]: the (S,G) entries (or,
  * with "any", the groups) through a Windows-style enumeration cursor,

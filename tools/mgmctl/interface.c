@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * "mgmctl interface show [dev NAME]": the interfaces of the namespace that
  * a protocol owns (next hop 0.0.0.0, the one of broadcast and

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl [OPTIONS] OBJECT [COMMAND [ARGS]]: show the multicast group
  * membership table of /dev/mgm, its memberships, owners and statistics,

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Keyword matching for mgmctl's grammar: a word names a keyword when it
  * equals it, or when it is a prefix of it at least as long as the keyword's

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl membership show [dev NAME] [group G] [source S] [proto NAME|ID]:
  * who joined where, through a membership cursor (MGM_IOC_MEMBER_ENUM_*, on

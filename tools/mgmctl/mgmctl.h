@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * mgmctl - show and pin the multicast group memberships of /dev/mgm.
  * Declarations shared by its files; see mgmctl(8) for the grammar:

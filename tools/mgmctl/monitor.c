@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl monitor: the memberships, then their changes as they happen, in
  * the style of `ip monitor` (contract D17). mgmctl's own file of /dev/mgm

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /* Parsing addresses, numbers, memberships (the static mode's grammar) and filters. */
 #include <arpa/inet.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgmctl stats [show]: the table's counters, generation and limits; with
  * -j an array of one object, like every JSON output of mgmctl.

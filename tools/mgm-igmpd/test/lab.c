@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * lab - network namespaces, links, hosts and hubs for mgm-igmpd's tests:
  * see lab.h.

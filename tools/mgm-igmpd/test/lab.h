@@ -1,4 +1,4 @@
-/* SPDX-License-Identifier: GPL-2.0 */
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * lab - a small network lab for mgm-igmpd's selftests, benchmark and demo:
  * nodes (processes in their own network namespace that do what they are

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * mgm-igmpd-lab - what busybox cannot do for the demo (and for trying
  * mgm-igmpd by hand in the VM):
