@@ -32,7 +32,7 @@ pc() {
 kver=$(/sbin/modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)
 
 echo "TAP version 13"
-echo "1..15"
+echo "1..16"
 $make -s --no-print-directory install DESTDIR="$D" PREFIX=/usr >"$D.log" 2>&1
 ok $? "make install DESTDIR PREFIX=/usr"
 sed 's/^/# /' "$D.log"; rm -f "$D.log"
@@ -51,6 +51,15 @@ if [ -n "$uts" ]; then
 else
 	ok 0 "# SKIP no utsrelease.h in KDIR=${DKMS_KDIR:-}"
 fi
+
+# Loaded on demand (docs/uapi.md): depmod of the installed tree turns the
+# module's aliases into the static node (modules.devname) and the
+# char-major alias modprobe is asked for when it is opened.
+/sbin/depmod -b "$D" "$kver" 2>/dev/null &&
+	grep -qx 'mgm mgm c10:250' "$D/lib/modules/$kver/modules.devname" &&
+	grep -qx 'alias char-major-10-250 mgm' "$D/lib/modules/$kver/modules.alias"
+ok $? "depmod: modules.devname has 'mgm mgm c10:250', modules.alias char-major-10-250"
+rm -f "$D/lib/modules/$kver"/modules.*	# depmod's, not make install's
 
 want="usr/include/mgm/linux/mgm.h usr/include/mgm.h $lib/libmgm.a $lib/libmgm.so
 $lib/libmgm.so.1 $lib/libmgm.so.$v $lib/pkgconfig/libmgm.pc usr/sbin/mgmctl usr/sbin/mgm-igmpd
