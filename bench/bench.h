@@ -59,7 +59,7 @@ void bench_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void bench_die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 
-/* events.c: the event queues' costs (issue 14), in a namespace of their own. */
+/* events.c: the event queues' costs, in a namespace of their own. */
 void bench_events(uint64_t round_ns);
 
 /* report.c: the ratios against the targets, then the markdown table. */

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Benchmarks (issue 7): mgm side by side with the kernel's own tables.
+# Benchmarks: mgm side by side with the kernel's own tables.
 #
 #   make bench                  build, run in the VM, print lines and tables,
 #                               write build/bench/BENCHMARKS.md

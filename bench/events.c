@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mgm-bench: events (issue 14). In a network namespace of its own (a fresh
+ * mgm-bench: events. In a network namespace of its own (a fresh
  * table), with BENCH_EVENTS_N (*,G) groups:
  *  - writer cost: one writer adds and deletes (*,G) one per call, each
  *    change an alert to every other protocol; rounds alternate between no

@@ -15,7 +15,7 @@
  * reader; at every N the kernel memory mgm's entries cost; at the largest N
  * what deleting a network device costs (rtnl held); at every N what
  * listing the memberships with mgmctl costs, whole and one group. Prints one
- * "bench:" line per measurement, then the ratios against issue 7's targets
+ * "bench:" line per measurement, then the ratios against their targets
  * and markdown tables.
  */
 #include <errno.h>
@@ -282,7 +282,7 @@ static void bench_size(const struct opts *o, unsigned long n, int if0,
 }
 
 /*
- * mgm-igmpd's end-to-end rate (IGMP reports processed per second, issue 8)
+ * mgm-igmpd's end-to-end rate (IGMP reports processed per second)
  * comes from its own program, which bench/run adds to the guest with the
  * daemon; its "bench:" line goes out with ours.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mgm-bench: listing memberships with mgmctl (issue 15), the real program
+ * mgm-bench: listing memberships with mgmctl, the real program
  * (tools/mgmctl, which bench/run adds to the guest) run as an operator runs
  * it, its output to /dev/null, the whole process timed (fork to exit) and
  * the best of a few runs kept:

@@ -100,7 +100,7 @@ void bench_compare_walk(const char *alt_ko, const unsigned long *sizes,
 			unsigned int nsizes, int ifindex);
 
 /*
- * memberships.c - mgmctl (issue 15), the real program: `mgmctl -j
+ * memberships.c - mgmctl, the real program: `mgmctl -j
  * membership show` over @t (@n memberships, entries [0, n) of bench_sg())
  * and over @small (@small_n of them, in a namespace of its own) alongside,
  * then `mgmctl -j membership show group G` with G holding 1000 memberships

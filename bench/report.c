@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * mgm-bench: the ratios that matter, against issue 7's targets, and the
+ * mgm-bench: the ratios that matter, against their targets, and the
  * markdown tables. Targets are reported, not asserted.
  */
 #include <stdio.h>

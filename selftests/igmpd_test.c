@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mgm-igmpd with real kernels on both sides of the link (issue 8).
+ * mgm-igmpd with real kernels on both sides of the link.
  *
  * Each test runs in a fresh router network namespace (so a fresh mgm
  * table) with mgm-igmpd on its veth ends. Hosts are namespaces on the

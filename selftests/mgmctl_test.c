@@ -357,7 +357,7 @@ TEST_F(ctl, show_any_lists_groups)
 }
 
 /*
- * The spellings scripts of mgmctl 1.0 use still work (issue 15): "show",
+ * The spellings scripts of mgmctl 1.0 use still work: "show",
  * "show any" and "stats" print exactly what group show, group show any and
  * stats show print.
  */
@@ -413,7 +413,7 @@ TEST_F(ctl, old_spellings_still_work)
 	}
 }
 
-/* The grammar of issue 15: new spellings, late options, abbreviations. */
+/* The grammar (mgmctl(8)): new spellings, late options, abbreviations. */
 TEST_F(ctl, group_show_spellings)
 {
 	static const char *const same[] = {

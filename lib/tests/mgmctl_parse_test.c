@@ -196,7 +196,7 @@ static const struct {
 	const char *args;
 	const char *err;
 } usage_cases[] = {
-	/* The bad inputs of issue 15, and the rest of the grammar's rules. */
+	/* Bad inputs of each kind, and the rest of the grammar's rules. */
 	{ "", "mgmctl: no object given (try \"mgmctl help\")\n" },
 	{ "bogus", "mgmctl: unknown object \"bogus\"\n" },
 	{ "monitor bogus", "mgmctl: monitor: unknown argument \"bogus\"\n" },
