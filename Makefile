@@ -53,6 +53,9 @@ MODULE_WERROR ?= 0
 endif
 KMOD := $(B)/kmod-$(FLAVOR)
 
+# Debian 12's kernel source (make deps): checkpatch and the kselftest
+# harness come from it. The debug kernel is built from Debian 13's 6.12
+# source, which testing/debug-kernel fetches into the cache.
 LINUX_SOURCE ?= /usr/src/linux-source-6.1.tar.xz
 LINUX_TOP := linux-source-6.1
 
