@@ -8,7 +8,7 @@
 
 STAGE := $(B)/stage
 STAGE_PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(STAGE) \
-	PKG_CONFIG_PATH=$(STAGE)/usr/lib/pkgconfig PKG_CONFIG_LIBDIR=
+	PKG_CONFIG_PATH=$(STAGE)/usr/lib$(if $(MULTIARCH),/$(MULTIARCH))/pkgconfig PKG_CONFIG_LIBDIR=
 EXAMPLE_NAMES := mgm-enum mgm-alerts
 EXAMPLES := $(addprefix $(B)/examples/,$(EXAMPLE_NAMES))
 EXAMPLE_ALERTS := $(B)/examples/tree/mgm-alerts
