@@ -78,7 +78,7 @@ TEST_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) -Wno-unused-parameter $(V
 # Guest programs are static: the VM has no C library.
 STATIC := -static -pthread
 
-.PHONY: all module lib tools testing selftests guest check check-debug check-kernels kunit-compile demo bench deb \
+.PHONY: all module lib tools testing selftests guest check check-debug check-kernels kunit-compile demo bench deb check-package \
 	deps lint checkpatch sparse clean module-debug
 
 all: module lib tools testing selftests guest
@@ -220,6 +220,12 @@ deb: deps
 	cd $(DEB_DIR)/mgm && dpkg-buildpackage -us -uc -b -j2
 	lintian --fail-on error,warning $(DEB_DIR)/*.changes
 	@for d in $(DEB_DIR)/*.deb; do echo "== $$(basename $$d)"; dpkg -c $$d | awk '$$1 !~ /^d/ {print $$6, $$7, $$8}'; done
+
+# The packages as a user installs them: clean Debian 13 and 12 chroots, dkms
+# building the module on a kernel upgrade, that kernel booted in the VM with
+# the dkms-built module (testing/check-package; KERNELS="6.12" for one).
+check-package: deb
+	$(TOP)/testing/check-package $(KERNELS)
 
 clean:
 	rm -rf $(B)
