@@ -173,6 +173,7 @@ include lib/lib.mk
 include tools/tools.mk
 include testing/testing.mk
 include tools/mgm-igmpd/igmpd.mk
+include tools/mgm-fwd/fwd.mk
 include install.mk
 include examples/examples.mk
 include debug.mk

@@ -5,7 +5,8 @@
 # multiarch directory on Debian: PREFIX/lib/x86_64-linux-gnu), <mgm.h>, our
 # copy of <linux/mgm.h> under INCLUDEDIR/mgm (away from the kernel headers
 # package's /usr/include/linux; libmgm.pc's Cflags point there), libmgm.pc,
-# mgmctl and mgm-igmpd (linked against the shared libmgm: the static builds
+# mgmctl, mgm-igmpd and mgm-fwd (dynamically linked, the first two against
+# the shared libmgm; mgm-fwd uses the device directly: the static builds
 # are the test guest's), the man pages, and mgm.ko into
 # /lib/modules/KVER/extra, KVER the module's own vermagic release (what
 # `uname -r` prints on the kernel it was built for, e.g. 6.1.0-57-amd64,

@@ -7,8 +7,8 @@
 # tools/common/ holds what several programs share (the JSON writer).
 
 TOOLS_COMMON := $(TOP)/tools/common
-TOOLS_COMMON_SRCS := tools/common/json.c
-TOOLS_COMMON_HDRS := tools/common/json.h
+TOOLS_COMMON_SRCS := tools/common/json.c tools/common/member_walk.c tools/common/ctlsock.c
+TOOLS_COMMON_HDRS := tools/common/json.h tools/common/member_walk.h tools/common/ctlsock.h
 TOOLS_CFLAGS := $(LIB_CFLAGS) -I$(TOOLS_COMMON) $(VERSION_CFLAGS)
 
 MGMCTL_SRCS := $(wildcard tools/mgmctl/*.c)

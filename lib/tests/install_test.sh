@@ -63,8 +63,8 @@ rm -f "$D/lib/modules/$kver"/modules.*	# depmod's, not make install's
 
 want="usr/include/mgm/linux/mgm.h usr/include/mgm.h $lib/libmgm.a $lib/libmgm.so
 $lib/libmgm.so.1 $lib/libmgm.so.$v $lib/pkgconfig/libmgm.pc usr/sbin/mgmctl usr/sbin/mgm-igmpd
-lib/modules/$kver/extra/mgm.ko usr/share/man/man4/mgm.4 usr/share/man/man8/mgmctl.8
-usr/share/man/man8/mgm-igmpd.8
+usr/sbin/mgm-fwd lib/modules/$kver/extra/mgm.ko usr/share/man/man4/mgm.4 usr/share/man/man8/mgmctl.8
+usr/share/man/man8/mgm-igmpd.8 usr/share/man/man8/mgm-fwd.8
 usr/share/man/man3/libmgm.3 usr/share/man/man3/MgmGroupEnumerationStart.3
 usr/share/man/man3/MgmGroupEnumerationGetNext.3 usr/share/man/man3/MgmRegisterMProtocol.3"
 missing=
@@ -84,8 +84,11 @@ for p in mgmctl mgm-igmpd; do
 		grep -q "libmgm.so.1 => $D/$lib/libmgm.so.1" || { dyn=1; echo "# $p: not linked against libmgm.so.1"; }
 done
 out=$(LD_LIBRARY_PATH=$D/$lib "$D/usr/sbin/mgm-igmpd" --version 2>&1)
+# mgm-fwd uses /dev/mgm itself: dynamic, but no libmgm.
+ldd "$D/usr/sbin/mgm-fwd" 2>/dev/null | grep -q 'libc.so.6 =>' ||
+	{ dyn=1; echo "# mgm-fwd: not dynamically linked"; }
 [ $dyn = 0 ] && [ "$out" = "mgm-igmpd $v" ]
-ok $? "installed mgmctl, mgm-igmpd dynamically linked against libmgm.so.1 ($out)"
+ok $? "installed mgmctl, mgm-igmpd dynamically linked against libmgm.so.1, mgm-fwd dynamic ($out)"
 
 [ "$(pc --modversion)" = "$v" ] && pc --cflags | grep -q -- "-I$D/usr/include/mgm" &&
 	pc --libs --static | grep -q -- "-L$D/$lib"

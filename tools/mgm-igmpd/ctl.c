@@ -2,30 +2,20 @@
 /*
  * Counters and the control socket.
  *
- * The daemon listens on a unix datagram socket (default "@mgm-igmpd", an
- * abstract name, so each network namespace has its own). A request is one
- * datagram, "stats" or "groups", optionally followed by " json"; the
- * answer is a series of datagrams of text and an empty one that ends it,
- * sent without blocking (a client that does not read loses its answer,
- * the daemon never waits). `mgm-igmpd -s` and `mgm-igmpd -G` are the
+ * The daemon answers "stats" and "groups" (optionally followed by " json")
+ * on its control socket (default "@mgm-igmpd", an abstract name, so each
+ * network namespace has its own; the transport is tools/common/ctlsock.c,
+ * which mgm-fwd shares). `mgm-igmpd -s` and `mgm-igmpd -G` are the
  * clients. JSON answers are written by the writer all mgm programs share
  * (tools/common/json.c).
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 #include "ctl.h"
+#include "ctlsock.h"
 #include "json.h"
-
-static const char ctl_oom[] = "error: out of memory\n";
-
-#define CTL_CHUNK	32768
-#define CTL_BURST	16
 
 static const char *const counter_names[] = {
 #define X(name) #name,
@@ -224,187 +214,45 @@ static void ctl_render_groups(const struct igmpd *d, bool json, uint64_t now,
 		json_close(&j, ']');
 }
 
-/* --- the socket ------------------------------------------------------------------ */
+/* --- the socket (tools/common/ctlsock.c) --------------------------------------- */
 
-static socklen_t ctl_addr(const char *path, struct sockaddr_un *sun)
+struct render_ctx {
+	const struct igmpd *d;
+	uint64_t now;
+};
+
+static int ctl_render(void *ctx, const char *req, bool json, FILE *b)
 {
-	size_t n = strlen(path);
+	const struct render_ctx *r = ctx;
 
-	memset(sun, 0, sizeof(*sun));
-	sun->sun_family = AF_UNIX;
-	if (n >= sizeof(sun->sun_path))
-		n = sizeof(sun->sun_path) - 1;
-	memcpy(sun->sun_path, path, n);
-	if (path[0] == '@')
-		sun->sun_path[0] = 0;	/* abstract */
-	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+	if (!strcmp(req, "stats"))
+		ctl_render_stats(r->d, json, r->now, b);
+	else if (!strcmp(req, "groups"))
+		ctl_render_groups(r->d, json, r->now, b);
+	else
+		return -1;
+	return 0;
 }
 
 int ctl_open(const char *path)
 {
-	struct sockaddr_un sun;
-	socklen_t len = ctl_addr(path, &sun);
-	int fd;
-
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (path[0] != '@')
-		unlink(path);	/* a stale socket of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sun, len)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
+	return ctlsock_open(path);
 }
 
 void ctl_close(int fd, const char *path)
 {
-	if (fd < 0)
-		return;
-	close(fd);
-	if (path[0] != '@')
-		unlink(path);
-}
-
-static void ctl_reply(int fd, const struct sockaddr_un *to, socklen_t tolen,
-		      const char *s, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		size_t n = len - off > CTL_CHUNK ? CTL_CHUNK : len - off;
-
-		if (sendto(fd, s + off, n, MSG_DONTWAIT,
-			   (const struct sockaddr *)to, tolen) < 0)
-			return;
-		off += n;
-	}
-	sendto(fd, "", 0, MSG_DONTWAIT, (const struct sockaddr *)to, tolen);
+	ctlsock_close(fd, path);
 }
 
 void ctl_handle(const struct igmpd *d, int fd, uint64_t now)
 {
-	int i;
+	struct render_ctx r = { .d = d, .now = now };
 
-	/* A bounded batch: a flood of requests never starves the packets. */
-	for (i = 0; i < CTL_BURST; i++) {
-		struct sockaddr_un from;
-		socklen_t fromlen = sizeof(from);
-		char req[64], *s = NULL;
-		size_t len = 0;
-		bool json, ok;
-		ssize_t n;
-		FILE *b;
-
-		n = recvfrom(fd, req, sizeof(req) - 1, MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fromlen);
-		if (n < 0)
-			return;
-		if (fromlen <= offsetof(struct sockaddr_un, sun_path))
-			continue;	/* unnamed: nowhere to answer */
-		req[n] = 0;
-		req[strcspn(req, "\n")] = 0;
-		json = strlen(req) > 5 && !strcmp(req + strlen(req) - 5, " json");
-		if (json)
-			req[strlen(req) - 5] = 0;
-		b = open_memstream(&s, &len);
-		if (b) {
-			if (!strcmp(req, "stats"))
-				ctl_render_stats(d, json, now, b);
-			else if (!strcmp(req, "groups"))
-				ctl_render_groups(d, json, now, b);
-			else
-				fprintf(b, "error: unknown request \"%s\"\n", req);
-			ok = !ferror(b);
-			ok = !fclose(b) && ok;
-		} else {
-			ok = false;
-		}
-		if (ok)
-			ctl_reply(fd, &from, fromlen, s, len);
-		else
-			ctl_reply(fd, &from, fromlen, ctl_oom, strlen(ctl_oom));
-		free(s);
-	}
-}
-
-/*
- * The client's address, where the answer goes: an abstract one of our
- * own (autobind) for an abstract server, which is in our network
- * namespace; a path beside a path server's, which may be in another
- * namespace where our abstract name means nothing.
- */
-static int client_bind(int fd, const char *server, struct sockaddr_un *me)
-{
-	sa_family_t fam = AF_UNIX;
-
-	memset(me, 0, sizeof(*me));
-	if (server[0] == '@')
-		return bind(fd, (struct sockaddr *)&fam, sizeof(fam));
-	me->sun_family = AF_UNIX;
-	if ((size_t)snprintf(me->sun_path, sizeof(me->sun_path), "%s.%d",
-			     server, (int)getpid()) >= sizeof(me->sun_path)) {
-		me->sun_path[0] = 0;
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	unlink(me->sun_path);
-	return bind(fd, (struct sockaddr *)me, sizeof(*me));
+	ctlsock_serve(fd, ctl_render, &r);
 }
 
 int ctl_client(const struct igmpd_config *c, FILE *out, FILE *err)
 {
-	const char *req = c->client == 's' ? "stats" : "groups";
-	struct sockaddr_un sun, me = { 0 };
-	socklen_t len = ctl_addr(c->ctl_path, &sun);
-	char msg[80], *buf;
-	bool first = true;
-	int fd, rc = 2;
-
-	buf = malloc(CTL_CHUNK + 1);
-	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (!buf || fd < 0 || client_bind(fd, c->ctl_path, &me)) {
-		fprintf(err, IGMPD_NAME ": socket: %s\n", strerror(errno));
-		goto out;
-	}
-	snprintf(msg, sizeof(msg), "%s%s", req, c->json ? " json" : "");
-	if (sendto(fd, msg, strlen(msg), 0, (struct sockaddr *)&sun, len) < 0) {
-		fprintf(err, IGMPD_NAME ": no daemon at %s: %s\n", c->ctl_path,
-			strerror(errno));
-		goto out;
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&pfd, 1, 5000) != 1) {
-			fprintf(err, IGMPD_NAME ": no answer from %s\n", c->ctl_path);
-			goto out;
-		}
-		n = recv(fd, buf, CTL_CHUNK, 0);
-		if (n < 0) {
-			fprintf(err, IGMPD_NAME ": %s: %s\n", c->ctl_path, strerror(errno));
-			goto out;
-		}
-		if (!n)
-			break;
-		buf[n] = 0;
-		if (first && !strncmp(buf, "error: ", 7)) {
-			fprintf(err, IGMPD_NAME ": %s", buf + 7);
-			goto out;
-		}
-		first = false;
-		fwrite(buf, 1, (size_t)n, out);
-	}
-	rc = fflush(out) ? 2 : 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (me.sun_path[0])
-		unlink(me.sun_path);
-	free(buf);
-	return rc;
+	return ctlsock_ask(c->ctl_path, c->client == 's' ? "stats" : "groups",
+			   c->json, IGMPD_NAME, out, err);
 }

@@ -6,8 +6,7 @@
  * "group G" is the cursor's range (it costs what G holds), "source S" its
  * source filter (the range of one entry with a group), "dev" and "proto"
  * its interface and protocol filters. Records are printed as each batch
- * arrives. member_walk() reads a membership cursor for this and for
- * `mgmctl monitor`.
+ * arrives (member_walk(), tools/common, reads the cursor).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,9 +14,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include "mgmctl.h"
-
-/* Records read per call: 64 KiB. */
-#define MEMBER_BATCH	(65536 / sizeof(struct mgm_member_record))
 
 /*
  * Interface names, looked up once per listing: if_indextoname() is three
@@ -54,37 +50,6 @@ static const char *proto_label(DWORD id, char buf[16])
 	else
 		snprintf(buf, 16, "%u", id);
 	return buf;
-}
-
-int member_walk(int fd, uint32_t cursor, member_fn fn, void *ctx, bool *changed)
-{
-	struct mgm_member_record *buf = malloc(MEMBER_BATCH * sizeof(*buf));
-	struct mgm_enum_end end = { .cursor = cursor };
-	struct mgm_enum_next n;
-	int err = 0;
-	uint32_t i;
-
-	if (!buf) {
-		err = -ENOMEM;
-		goto out;
-	}
-	do {
-		n = (struct mgm_enum_next) { .cursor = cursor,
-			.buffer = (uintptr_t)buf,
-			.buffer_size = MEMBER_BATCH * sizeof(*buf) };
-		if (ioctl(fd, MGM_IOC_MEMBER_ENUM_NEXT, &n)) {
-			err = -errno;
-			break;
-		}
-		for (i = 0; i < n.count; i++)
-			fn(ctx, &buf[i]);
-		if ((n.status & MGM_ENUM_STATUS_CHANGED) && changed)
-			*changed = true;
-	} while (!(n.status & MGM_ENUM_STATUS_END));
-out:
-	ioctl(fd, MGM_IOC_ENUM_END, &end);
-	free(buf);
-	return err;
 }
 
 static void member_print(struct json *j, const struct mgmctl_opts *opts,

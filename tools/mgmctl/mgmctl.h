@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include "mgm.h"
 #include "json.h"
+#include "member_walk.h"
 
 /* Exit codes that scripts can trust. */
 #define EXIT_OK		0
@@ -96,14 +97,6 @@ int object_help(const char *name, struct mgmctl_cmd *cmd);
 int group_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int membership_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 
-/*
- * Read membership cursor @cursor (of @fd) to its end, calling @fn(@ctx, r)
- * for each record, and end it. *@changed (when not NULL) is set when the
- * table changed during the walk. Returns 0, or the -errno of the read that
- * failed (the cursor is ended either way).
- */
-typedef void (*member_fn)(void *ctx, const struct mgm_member_record *r);
-int member_walk(int fd, uint32_t cursor, member_fn fn, void *ctx, bool *changed);
 int protocol_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int interface_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int stats_parse(int argc, char **argv, struct mgmctl_cmd *cmd);

@@ -4,7 +4,7 @@
 # needed): --version prints "NAME VERSION" (VERSION the top-level file's)
 # on stdout and exits 0; --help prints the usage on stdout and exits 0; an
 # unknown option is a usage error (stderr, exit 1, stdout empty). mgmctl's
-# short version option is -V; mgm-igmpd's is -v (its -V is
+# and mgm-fwd's short version option is -V; mgm-igmpd's is -v (its -V is
 # --igmp-version, see mgm-igmpd(8)). TAP with kselftest totals.
 set -u
 cd "${TOP:?}"
@@ -24,8 +24,8 @@ run() {
 	err=$(cat "$e"); rm -f "$e"
 }
 echo "TAP version 13"
-echo "1..10"
-for p in mgmctl:-V mgm-igmpd:-v; do
+echo "1..15"
+for p in mgmctl:-V mgm-igmpd:-v mgm-fwd:-V; do
 	name=${p%%:*} short=${p#*:} bin=$bindir/$name
 	run "$bin" --version
 	[ $rc = 0 ] && [ "$out" = "$name $v" ] && [ -z "$err" ]

@@ -28,7 +28,7 @@ uncomment() { sed -e 's/^#\([a-z]\)/\1/' -e 's/eth[0-9]/lo/g' "$1"; }
 execstart() { sed -n 's/^ExecStart=//p' "packaging/systemd/$1"; }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 for u in mgm-igmpd.service:igmpd.conf mgm-static.service:static.conf; do
 	unit=${u%%:*} conf=${u#*:}
 	cmd=$(execstart "$unit")
@@ -58,6 +58,12 @@ for o in $(sed -n '/longopts\[\] = {/,/NULL, 0, NULL, 0/p' tools/mgmctl/cli.c |
 	grep -q -- "\\\\-\\\\-${o//-/\\\\-}" man/mgmctl.8 || missing="$missing --$o"
 done
 [ -z "$missing" ]; ok $? "every long option of mgmctl is in mgmctl(8)${missing:+ (missing:$missing)}"
+missing=
+for o in $(sed -n '/longopts\[\] = {/,/NULL, 0, NULL, 0/p' tools/mgm-fwd/main.c |
+	   grep -o '{ "[a-z-]*"' | cut -d'"' -f2); do
+	grep -q -- "\\\\-\\\\-${o//-/\\\\-}" man/mgm-fwd.8 || missing="$missing --$o"
+done
+[ -z "$missing" ]; ok $? "every long option of mgm-fwd is in mgm-fwd(8)${missing:+ (missing:$missing)}"
 
 if command -v systemd-analyze >/dev/null; then
 	out=$(cd packaging/systemd && systemd-analyze verify ./*.service 2>&1 |

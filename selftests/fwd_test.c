@@ -1,0 +1,582 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mgm-fwd moving real packets: mgm + mgm-igmpd + mgm-fwd as an IGMP-driven
+ * multicast router between real kernels.
+ *
+ * The test process is the router, in a fresh network namespace (its own
+ * mgm table and ipmr table). A source node on link rs (10.1.0.0/24,
+ * sources 10.1.0.2 and 10.1.0.3) and three receiver nodes, each on its own
+ * link r1, r2, r3 (10.2.N.0/24), are namespaces of their own whose kernels
+ * send the IGMP reports (socket API joins) and count what arrives at link
+ * level: a packet socket on their eth0 counts the UDP datagrams of the
+ * group, so a datagram the router forwarded is counted whether or not a
+ * socket wanted it. mgm-igmpd serves all four router links with
+ * --forward (its memberships have MGM_FORWARD_STATE); mgm-fwd owns ipmr.
+ * Senders use TTL 8; the router has forwarding on and rp_filter off, as a
+ * router needs (README: forwarding).
+ *
+ * IGMP timers are short: query interval 2 s, response 1 s, robustness 2,
+ * last member query interval 500 ms (a leave takes effect within ~1 s).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/udp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "kselftest_harness.h"
+#include "mgm.h"
+#include "helpers.h"
+#include "lab.h"
+
+#define IGMPD_CTL	"@fwd-test-igmpd"
+#define FWD_CTL		"@fwd-test"
+#define IGMPD_LOG	"/tmp/fwd_test_igmpd.log"
+#define FWD_LOG		"/tmp/fwd_test_fwd.log"
+#define FWD2_LOG	"/tmp/fwd_test_fwd2.log"
+#define PORT		5000
+#define BURST		40	/* datagrams per burst */
+#define GAP_US		10000	/* between them */
+#define SETTLE_MS	400	/* after a burst, for the last to arrive */
+#define WAIT_MS		8000	/* most a membership change may take */
+
+#define G1	ip4(239, 1, 1, 1)
+#define G2	ip4(232, 1, 1, 2)
+#define S1	ip4(10, 1, 0, 2)
+#define S2	ip4(10, 1, 0, 3)
+
+enum { SRC, R1, R2, R3, NODES };
+
+FIXTURE(fwd) {
+	struct lab_node node[NODES];
+	int count_fd[NODES];	/* receivers: packet socket on eth0 */
+	int send_fd[2];		/* source node: bound to S1, S2 */
+	pid_t igmpd, fwd;
+};
+
+static uint32_t be(uint32_t host_order)
+{
+	return htonl(host_order);
+}
+
+/* A packet socket on the node's eth0 that sees every IPv4 frame. */
+static int counter_socket(struct lab_node *n)
+{
+	int ifindex = lab_node_ifindex(n, "eth0");
+	int fd = lab_node_socket(n, AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = ifindex,
+	};
+
+	if (fd < 0 || ifindex < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Datagrams to @group:PORT from @source (0: any) that reached @fd's link
+ * since the last call (the socket is drained).
+ */
+static int count(int fd, uint32_t source, uint32_t group)
+{
+	unsigned char buf[2048];
+	int n = 0;
+
+	for (;;) {
+		ssize_t len = recv(fd, buf, sizeof(buf), 0);
+		const struct iphdr *ip = (const void *)buf;
+		const struct udphdr *udp;
+
+		if (len < 0)
+			return n;
+		if ((size_t)len < sizeof(*ip) + sizeof(*udp) || ip->protocol != IPPROTO_UDP)
+			continue;
+		udp = (const void *)(buf + ip->ihl * 4);
+		if (ip->daddr == be(group) && (!source || ip->saddr == be(source)) &&
+		    udp->dest == htons(PORT))
+			n++;
+	}
+}
+
+/* A UDP socket of the source node bound to @source, TTL 8, out of eth0. */
+static int sender(struct lab_node *n, uint32_t source)
+{
+	int fd = lab_node_socket(n, AF_INET, SOCK_DGRAM, 0), ttl = 8;
+	struct ip_mreqn mr = { .imr_ifindex = lab_node_ifindex(n, "eth0") };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = be(source) };
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Send @n datagrams to @group from sender @s (0: S1, 1: S2); sent count. */
+static int send_burst(FIXTURE_DATA(fwd) *self, int s, uint32_t group, int n)
+{
+	struct sockaddr_in to = {
+		.sin_family = AF_INET, .sin_port = htons(PORT), .sin_addr.s_addr = be(group),
+	};
+	int i, sent = 0;
+
+	for (i = 0; i < n; i++) {
+		if (sendto(self->send_fd[s], &i, sizeof(i), 0, (struct sockaddr *)&to,
+			   sizeof(to)) == sizeof(i))
+			sent++;
+		usleep(GAP_US);
+	}
+	usleep(SETTLE_MS * 1000);
+	return sent;
+}
+
+/* Drain every receiver's counter. */
+static void reset_counts(FIXTURE_DATA(fwd) *self)
+{
+	int i;
+
+	for (i = R1; i < NODES; i++)
+		count(self->count_fd[i], 0, 0);
+}
+
+static pid_t spawn_fwd(const char *log)
+{
+	char *argv[] = { "mgm-fwd", "-v", "-c", FWD_CTL, "-t", "30", NULL };
+
+	return lab_spawn(log, argv);
+}
+
+/* A number from mgm-fwd's "stats json", or -1 (no daemon, no key). */
+static long long fwd_stat(const char *key)
+{
+	char *s = lab_ctl(FWD_CTL, "stats json");
+	long long v = lab_json_num(s, key);
+
+	free(s);
+	return v;
+}
+
+/* Start mgm-fwd and wait until it has a VIF on each of the four links. */
+static int start_fwd(FIXTURE_DATA(fwd) *self)
+{
+	int i;
+
+	self->fwd = spawn_fwd(FWD_LOG);
+	if (self->fwd < 0)
+		return -1;
+	for (i = 0; i < 300; i++) {
+		char *s = lab_ctl(FWD_CTL, "stats json");
+		int vifs = 0;
+		const char *p;
+
+		for (p = s; p && (p = strstr(p, "\"vif\":")); p++)
+			vifs++;
+		free(s);
+		if (vifs == 4)
+			return 0;
+		if (lab_wait(self->fwd, 20) >= 0) {
+			self->fwd = 0;
+			return -1;
+		}
+	}
+	return -1;
+}
+
+static void stop_fwd(FIXTURE_DATA(fwd) *self, int sig)
+{
+	if (self->fwd > 0) {
+		kill(self->fwd, sig);
+		lab_wait(self->fwd, 5000);
+		self->fwd = 0;
+	}
+}
+
+/* Does mgm hold a membership of @group (and @source) on router link @dev? */
+static bool member(const char *dev, uint32_t source, uint32_t group)
+{
+	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	uint32_t gb = be(group), sb = be(source);
+
+	inet_ntop(AF_INET, &gb, g, sizeof(g));
+	inet_ntop(AF_INET, &sb, s, sizeof(s));
+	if (source)
+		return !run("mgmctl membership show dev %s group %s source %s | grep -q '^%s '",
+			    dev, g, s, g);
+	return !run("mgmctl membership show dev %s group %s | grep -q '^%s '", dev, g, g);
+}
+
+/* Wait until member() is @want: 0, or -ETIMEDOUT. */
+static int wait_member(const char *dev, uint32_t source, uint32_t group, bool want)
+{
+	uint64_t end = lab_now_ms() + WAIT_MS;
+
+	while (lab_now_ms() < end) {
+		if (member(dev, source, group) == want)
+			return 0;
+		usleep(50000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* mgm-fwd's MFE (@source,@group) as "iif r0 oifs r1 r2 ...", or "" if none. */
+static char *mfe_line(uint32_t source, uint32_t group)
+{
+	char *s = lab_ctl(FWD_CTL, "mfes"), *line, *save = NULL, *found = NULL;
+	char key[64], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	uint32_t sb = be(source), gb = be(group);
+
+	inet_ntop(AF_INET, &sb, a, sizeof(a));
+	inet_ntop(AF_INET, &gb, b, sizeof(b));
+	snprintf(key, sizeof(key), "(%s,%s) ", a, b);
+	for (line = s ? strtok_r(s, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save))
+		if (!strncmp(line, key, strlen(key))) {
+			char *end = strstr(line, " packets ");
+
+			if (end)
+				*end = 0;
+			found = strdup(line + strlen(key));
+			break;
+		}
+	free(s);
+	return found ? found : strdup("");
+}
+
+/*
+ * The kernel's MFC entry (@source,@group) from /proc/net/ip_mr_cache:
+ * "iif N oifs A B ..." by VIF number (the TTLs dropped), "" if none.
+ */
+static char *mfc_line(uint32_t source, uint32_t group)
+{
+	char *s = read_file("/proc/net/ip_mr_cache"), *line, *save = NULL;
+	char want_g[16], want_s[16], out[256] = "";
+
+	/* The file prints the addresses as the raw hex of their u32. */
+	snprintf(want_g, sizeof(want_g), "%08X", be(group));
+	snprintf(want_s, sizeof(want_s), "%08X", be(source));
+	for (line = s ? strtok_r(s, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char g[16], src[16], *p;
+		int iif, off, len;
+		unsigned long pk, by, wr;
+
+		if (sscanf(line, "%15s %15s %d %lu %lu %lu %n", g, src, &iif, &pk, &by,
+			   &wr, &off) < 6 || strcmp(g, want_g) || strcmp(src, want_s))
+			continue;
+		len = snprintf(out, sizeof(out), "iif %d oifs", iif);
+		for (p = line + off; *p; ) {
+			int vif, n;
+
+			if (sscanf(p, " %d:%*d%n", &vif, &n) < 1)
+				break;
+			len += snprintf(out + len, sizeof(out) - (size_t)len, " %d", vif);
+			p += n;
+		}
+		break;
+	}
+	free(s);
+	return strdup(out);
+}
+
+FIXTURE_SETUP(fwd)
+{
+	static const char *const links[NODES] = { "rs", "r1", "r2", "r3" };
+	char *igmpd_argv[] = {
+		"mgm-igmpd", "-c", IGMPD_CTL, "-l", "debug", "-q", "2s", "-R", "1s",
+		"-L", "500ms", "--forward", "-i", "rs", "-i", "r1", "-i", "r2",
+		"-i", "r3", NULL,
+	};
+	int i;
+
+	ASSERT_EQ(0, unshare(CLONE_NEWNET));
+	ASSERT_EQ(0, run("ip link set lo up"));
+	ASSERT_EQ(0, lab_sysctl("/proc/sys/net/ipv4/conf/all/forwarding", "1"));
+	ASSERT_EQ(0, lab_sysctl("/proc/sys/net/ipv4/conf/all/rp_filter", "0"));
+	ASSERT_EQ(0, lab_sysctl("/proc/sys/net/ipv4/conf/default/rp_filter", "0"));
+	unlink(IGMPD_LOG);
+	unlink(FWD_LOG);
+	for (i = 0; i < NODES; i++) {
+		struct lab_node *n = &self->node[i];
+
+		self->count_fd[i] = -1;
+		ASSERT_EQ(0, lab_node_start(n));
+		ASSERT_EQ(0, lab_veth(links[i], 0, "eth0", n->pid));
+		ASSERT_EQ(0, run("ip addr add 10.%d.%d.1/24 dev %s && ip link set %s up",
+				 i ? 2 : 1, i ? i : 0, links[i], links[i]));
+		if (i == SRC) {
+			ASSERT_EQ(0, lab_node_sh(n, "ip addr add 10.1.0.2/24 dev eth0 && "
+						 "ip addr add 10.1.0.3/24 dev eth0 && "
+						 "ip link set eth0 up && "
+						 "ip route add default via 10.1.0.1"));
+		} else {
+			ASSERT_EQ(0, lab_node_sh(n, "ip addr add 10.2.%d.2/24 dev eth0 && "
+						 "ip link set eth0 up && "
+						 "ip route add default via 10.2.%d.1", i, i));
+		}
+	}
+	for (i = R1; i < NODES; i++) {
+		self->count_fd[i] = counter_socket(&self->node[i]);
+		ASSERT_LE(0, self->count_fd[i]);
+	}
+	self->send_fd[0] = sender(&self->node[SRC], S1);
+	self->send_fd[1] = sender(&self->node[SRC], S2);
+	ASSERT_LE(0, self->send_fd[0]);
+	ASSERT_LE(0, self->send_fd[1]);
+	self->igmpd = lab_spawn(IGMPD_LOG, igmpd_argv);
+	ASSERT_LT(0, self->igmpd);
+	/* mgm-igmpd owns the four links once it answers. */
+	for (i = 0; i < 300; i++) {
+		char *st = lab_ctl(IGMPD_CTL, "stats json");
+
+		free(st);
+		if (st)
+			break;
+		usleep(20000);
+	}
+	ASSERT_EQ(0, start_fwd(self));
+}
+
+static void dump_log(const char *path)
+{
+	char *s = read_file(path), *line, *save = NULL;
+
+	if (!s)
+		return;
+	fprintf(stderr, "# --- %s\n", path);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "#   %s\n", line);
+	free(s);
+}
+
+FIXTURE_TEARDOWN(fwd)
+{
+	int i;
+
+	stop_fwd(self, SIGTERM);
+	if (self->igmpd > 0) {
+		kill(self->igmpd, SIGTERM);
+		lab_wait(self->igmpd, 5000);
+	}
+	for (i = 0; i < NODES; i++) {
+		if (self->count_fd[i] >= 0)
+			close(self->count_fd[i]);
+		lab_node_kill(&self->node[i]);
+	}
+	if (!_metadata->passed) {
+		dump_log(FWD_LOG);
+		dump_log(IGMPD_LOG);
+		dump_log(FWD2_LOG);
+	}
+}
+
+/*
+ * IGMPv2 and v3 EXCLUDE receivers get every datagram; the one that did
+ * not join gets none; mgm-fwd's MFE and the kernel's MFC say the same;
+ * a leave stops it after the last-member queries.
+ */
+TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
+{
+	char *mfe, *mfc;
+
+	ASSERT_EQ(0, lab_node_sh(&self->node[R1],
+				 "echo 2 >/proc/sys/net/ipv4/conf/eth0/force_igmp_version"));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", be(G1)));	/* v3 EXCLUDE {} */
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, true));
+	reset_counts(self);
+
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+	EXPECT_EQ(BURST, count(self->count_fd[R2], S1, G1));
+	EXPECT_EQ(0, count(self->count_fd[R3], 0, G1));
+
+	/* VIFs are given in link order: rs 0, r1 1, r2 2, r3 3. */
+	mfe = mfe_line(S1, G1);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1 r2", mfe);
+	EXPECT_STREQ("iif 0 oifs 1 2", mfc);
+	EXPECT_EQ(1, fwd_stat("mfes"));
+	free(mfe);
+	free(mfc);
+
+	/* r2 leaves: after the last-member queries, r1 only. */
+	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, false));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+	EXPECT_EQ(0, count(self->count_fd[R2], 0, G1));
+	EXPECT_EQ(0, count(self->count_fd[R3], 0, G1));
+	mfe = mfe_line(S1, G1);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1", mfe);
+	EXPECT_STREQ("iif 0 oifs 1", mfc);
+	free(mfe);
+	free(mfc);
+
+	/* The last one leaves: the MFE stays, negative, and nothing flows. */
+	ASSERT_EQ(0, lab_node_leave(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, false));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(0, count(self->count_fd[R1], 0, G1));
+	EXPECT_EQ(0, count(self->count_fd[R2], 0, G1));
+	mfe = mfe_line(S1, G1);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs none", mfe);
+	EXPECT_STREQ("iif 0 oifs", mfc);
+	free(mfe);
+	free(mfc);
+}
+
+/* A join while the flow runs reaches it: the MFE is updated in place. */
+TEST_F_TIMEOUT(fwd, a_late_join_reaches_a_running_flow, 120)
+{
+	char *mfe;
+	int got;
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	reset_counts(self);
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r3", 0, G1, true));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+	got = count(self->count_fd[R3], S1, G1);
+	EXPECT_EQ(BURST, got);
+	EXPECT_EQ(0, count(self->count_fd[R2], 0, G1));
+	mfe = mfe_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1 r3", mfe);
+	free(mfe);
+	EXPECT_EQ(1, fwd_stat("mfes_created"));
+}
+
+/* IGMPv3 INCLUDE {S1}: S1's traffic, not S2's. */
+TEST_F_TIMEOUT(fwd, source_specific_receiver_gets_only_its_source, 120)
+{
+	char *mfe;
+
+	ASSERT_EQ(0, lab_node_join_source(&self->node[R2], "eth0", be(S1), be(G2)));
+	ASSERT_EQ(0, wait_member("r2", S1, G2, true));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G2, BURST));
+	ASSERT_EQ(BURST, send_burst(self, 1, G2, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R2], S1, G2));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 1, G2, BURST));
+	EXPECT_EQ(0, count(self->count_fd[R2], S2, G2));
+	EXPECT_EQ(0, count(self->count_fd[R1], 0, G2));
+	mfe = mfe_line(S1, G2);
+	EXPECT_STREQ("iif rs oifs r2", mfe);
+	free(mfe);
+	mfe = mfe_line(S2, G2);
+	EXPECT_STREQ("iif rs oifs none", mfe);
+	free(mfe);
+}
+
+/*
+ * D21: mgm-fwd killed → forwarding stops, the memberships stay; started
+ * again → it forwards with no other step.
+ */
+TEST_F_TIMEOUT(fwd, forwarder_killed_stops_restarted_resumes, 120)
+{
+	char *mfc;
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+
+	stop_fwd(self, SIGKILL);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("", mfc);	/* the kernel flushed it with the socket */
+	free(mfc);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(0, count(self->count_fd[R1], 0, G1));
+	EXPECT_TRUE(member("r1", 0, G1));
+
+	ASSERT_EQ(0, start_fwd(self));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+}
+
+/* A second mgm-fwd: exit 2, saying who is in the way; the first goes on. */
+TEST_F_TIMEOUT(fwd, second_owner_of_ipmr_is_a_clear_error, 120)
+{
+	char *argv[] = { "mgm-fwd", "-c", "@fwd-test-2", NULL };
+	pid_t pid = lab_spawn(FWD2_LOG, argv);
+	char *log;
+	int status;
+
+	ASSERT_LT(0, pid);
+	status = lab_wait(pid, 5000);
+	ASSERT_LE(0, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
+	log = read_file(FWD2_LOG);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "already owned by another program"));
+	free(log);
+	EXPECT_EQ(4, fwd_stat("vifs_added"));
+}
+
+/* A receiver's link deleted: its VIF and every oif on it go. */
+TEST_F_TIMEOUT(fwd, deleted_link_leaves_no_vif_or_oif, 120)
+{
+	char *mfe, *mfc, *stats;
+	int i;
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", be(G1)));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(0, wait_member("r3", 0, G1, true));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	mfe = mfe_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1 r3", mfe);
+	free(mfe);
+
+	ASSERT_EQ(0, run("ip link del r3"));
+	for (i = 0; i < 250 && fwd_stat("vifs_removed") != 1; i++)
+		usleep(20000);
+	mfe = mfe_line(S1, G1);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1", mfe);
+	EXPECT_STREQ("iif 0 oifs 1", mfc);
+	free(mfe);
+	free(mfc);
+	stats = lab_ctl(FWD_CTL, "stats");
+	ASSERT_NE(NULL, stats);
+	EXPECT_EQ(NULL, strstr(stats, " r3 "));
+	free(stats);
+	EXPECT_EQ(1, fwd_stat("vifs_removed"));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+}
+
+TEST_HARNESS_MAIN

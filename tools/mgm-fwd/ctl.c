@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * mgm-fwd's answers on its control socket (default "@mgm-fwd"; transport
+ * tools/common/ctlsock.c): "stats" (VIFs and counters) and "mfes" (every
+ * MFE: source, group, incoming and outgoing interfaces, the kernel's
+ * packet, byte and wrong-interface counts, age, idle time), as text or,
+ * with " json", one JSON object. `mgm-fwd -s` and `mgm-fwd -M` ask. Reads
+ * the daemon's state on its one thread.
+ */
+#include <arpa/inet.h>
+#include <string.h>
+#include "ctlsock.h"
+#include "fwd.h"
+#include "json.h"
+
+#define COUNTERS(X) X(upcalls) X(upcalls_bad) X(wrong_if_upcalls) \
+	X(mfes_created) X(mfes_expired) X(mfes_refused) X(mfc_updates) \
+	X(mfc_errors) X(vifs_added) X(vifs_removed) X(vifs_refused) \
+	X(events) X(overflows) X(listings)
+
+static const char *ip(uint32_t a, char *buf)
+{
+	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN);
+}
+
+static void render_stats(struct fwd *f, bool json, FILE *b)
+{
+	struct json j;
+	int i;
+
+	if (!json) {
+		fprintf(b, "mfes %zu (most %zu), timeout %llu s\n", f->mfes.count,
+			f->max_mfes, (unsigned long long)(f->timeout_ms / 1000));
+		for (i = 0; i < FWD_MAX_VIFS; i++)
+			if (f->vifs.vif[i].ifindex)
+				fprintf(b, "vif %d %s ifindex %d\n", i, f->vifs.vif[i].name,
+					f->vifs.vif[i].ifindex);
+#define X(n) fprintf(b, "%s %llu\n", #n, (unsigned long long)f->c.n);
+		COUNTERS(X)
+#undef X
+		return;
+	}
+	json_init(&j, b, false);
+	json_open(&j, '{');
+	json_key_u64(&j, "mfes", f->mfes.count);
+	json_key_u64(&j, "max_mfes", f->max_mfes);
+	json_key_u64(&j, "timeout_s", f->timeout_ms / 1000);
+	json_key_open(&j, "vifs", '[');
+	for (i = 0; i < FWD_MAX_VIFS; i++) {
+		if (!f->vifs.vif[i].ifindex)
+			continue;
+		json_open(&j, '{');
+		json_key_u64(&j, "vif", (unsigned long long)i);
+		json_key_str(&j, "dev", f->vifs.vif[i].name);
+		json_key_u64(&j, "ifindex", (unsigned long long)f->vifs.vif[i].ifindex);
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_key_open(&j, "counters", '{');
+#define X(n) json_key_u64(&j, #n, f->c.n);
+	COUNTERS(X)
+#undef X
+	json_close(&j, '}');
+	json_close(&j, '}');
+	fputc('\n', b);
+}
+
+static const char *vif_name(const struct fwd *f, int vifi)
+{
+	return vifi >= 0 && vifi < FWD_MAX_VIFS && f->vifs.vif[vifi].ifindex ?
+	       f->vifs.vif[vifi].name : "?";
+}
+
+static void render_mfe(struct fwd *f, struct fwd_mfe *e, struct json *j, FILE *b,
+		       uint64_t now)
+{
+	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
+	int i;
+
+	mroute_counts(f, e);	/* the kernel's counts of now */
+	if (!j) {
+		fprintf(b, "(%s,%s) iif %s oifs", ip(e->source, s), ip(e->group, g),
+			vif_name(f, e->parent));
+		for (i = 0; i < FWD_MAX_VIFS; i++)
+			if (e->oifs & (1u << i))
+				fprintf(b, " %s", vif_name(f, i));
+		fprintf(b, "%s packets %llu bytes %llu wrong_if %llu uptime %llu s idle %llu s\n",
+			e->oifs ? "" : " none", (unsigned long long)e->packets,
+			(unsigned long long)e->bytes, (unsigned long long)e->wrong_if,
+			(unsigned long long)((now - e->created_ms) / 1000),
+			(unsigned long long)((now - e->used_ms) / 1000));
+		return;
+	}
+	json_open(j, '{');
+	json_key_str(j, "source", ip(e->source, s));
+	json_key_str(j, "group", ip(e->group, g));
+	json_key_u64(j, "rpf_ifindex", (unsigned long long)e->iif);
+	json_key_str(j, "iif", vif_name(f, e->parent));
+	json_key_open(j, "oifs", '[');
+	for (i = 0; i < FWD_MAX_VIFS; i++)
+		if (e->oifs & (1u << i))
+			json_str(j, vif_name(f, i));
+	json_close(j, ']');
+	json_key_u64(j, "packets", e->packets);
+	json_key_u64(j, "bytes", e->bytes);
+	json_key_u64(j, "wrong_if", e->wrong_if);
+	json_key_u64(j, "uptime_ms", now - e->created_ms);
+	json_key_u64(j, "idle_ms", now - e->used_ms);
+	json_key_bool(j, "installed", e->installed);
+	json_close(j, '}');
+}
+
+static void render_mfes(struct fwd *f, bool json, FILE *b)
+{
+	uint64_t now = fwd_now_ms();
+	struct json j;
+	size_t i;
+
+	if (json) {
+		json_init(&j, b, false);
+		json_open(&j, '[');
+	}
+	for (i = 0; i < f->mfes.bucket_count; i++) {
+		struct fwd_mfe *e;
+
+		for (e = f->mfes.buckets[i]; e; e = e->next)
+			render_mfe(f, e, json ? &j : NULL, b, now);
+	}
+	if (json) {
+		json_close(&j, ']');
+		fputc('\n', b);
+	}
+}
+
+static int render(void *ctx, const char *req, bool json, FILE *b)
+{
+	if (!strcmp(req, "stats"))
+		render_stats(ctx, json, b);
+	else if (!strcmp(req, "mfes"))
+		render_mfes(ctx, json, b);
+	else
+		return -1;
+	return 0;
+}
+
+void ctl_handle(struct fwd *f, int fd)
+{
+	ctlsock_serve(fd, render, f);
+}

@@ -1,0 +1,42 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# mgm-fwd: the forwarder (tools/mgm-fwd/). Included from the top Makefile.
+#
+#   build/tools/mgm-fwd          the daemon (static, for the guest)
+#   build/tools/dyn/mgm-fwd      what make install installs
+#   build/selftests/fwd_test     real packets through the router (VM)
+
+FWD_DIR := tools/mgm-fwd
+FWD_SRCS := $(wildcard $(FWD_DIR)/*.c) $(TOOLS_COMMON_SRCS)
+FWD_HDRS := $(wildcard $(FWD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
+FWD := $(B)/tools/mgm-fwd
+FWD_DYN := $(B)/tools/dyn/mgm-fwd
+
+GUEST_TOOLS += $(FWD)
+
+tools: $(FWD) $(FWD_DYN)
+installed-tools: $(FWD_DYN)
+
+# No libmgm call: the raw device and the kernel's sockets only.
+$(FWD): $(FWD_SRCS) $(FWD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -o $@ $(FWD_SRCS) $(STATIC)
+
+$(FWD_DYN): $(FWD_SRCS) $(FWD_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) $(LDFLAGS) -o $@ $(FWD_SRCS)
+
+$(B)/selftests/fwd_test: selftests/fwd_test.c $(IGMPD_LAB_SRCS) \
+		$(IGMPD_LAB_HDRS) $(SELFTEST_DEPS) $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -I$(IGMPD_DIR)/test -o $@ $< selftests/helpers.c \
+		$(IGMPD_LAB_SRCS) $(LIB_A) $(STATIC)
+
+.PHONY: install-fwd uninstall-fwd
+install-user: install-fwd
+uninstall: uninstall-fwd
+
+install-fwd: $(FWD_DYN)
+	$(INSTALL) -D -m 0755 $(FWD_DYN) $(DESTDIR)$(SBINDIR)/mgm-fwd
+
+uninstall-fwd:
+	rm -f $(DESTDIR)$(SBINDIR)/mgm-fwd
