@@ -11,7 +11,7 @@ FWD_HDRS := $(wildcard $(FWD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
 FWD := $(B)/tools/mgm-fwd
 FWD_DYN := $(B)/tools/dyn/mgm-fwd
 
-GUEST_TOOLS += $(FWD)
+GUEST_TOOLS += $(FWD) $(FWD_DIR)/mgm-fwd-demo
 
 tools: $(FWD) $(FWD_DYN)
 installed-tools: $(FWD_DYN)
