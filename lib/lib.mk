@@ -13,7 +13,7 @@
 LIB_VERSION := $(MGM_VERSION)
 LIB_SONAME := libmgm.so.$(MGM_VERSION_MAJOR)
 LIB_SRCS := $(wildcard lib/*.c)
-LIB_HDRS := lib/mgm.h lib/internal.h uapi/linux/mgm.h
+LIB_HDRS := lib/mgm.h lib/internal.h lib/mfe_wire.h uapi/linux/mgm.h
 # Headers the host tests and the library's selftests share.
 LIB_TEST_HDRS := $(wildcard lib/tests/*.h)
 LIB_MAP := lib/libmgm.map

@@ -41,9 +41,9 @@ extern "C" {
  * release only fixes (docs/versions.md).
  */
 #define MGM_VERSION_MAJOR	1
-#define MGM_VERSION_MINOR	0
+#define MGM_VERSION_MINOR	1
 #define MGM_VERSION_PATCH	0
-#define MGM_VERSION		"1.0.0"
+#define MGM_VERSION		"1.1.0"
 /* At least version A.B.C: #if MGM_VERSION_AT_LEAST(1, 1, 0) */
 #define MGM_VERSION_AT_LEAST(a, b, c) \
 	(MGM_VERSION_MAJOR > (a) || (MGM_VERSION_MAJOR == (a) && \
@@ -58,6 +58,7 @@ extern "C" {
 typedef uint32_t DWORD, *PDWORD;
 typedef int32_t BOOL, *PBOOL;
 typedef uint8_t BYTE, *PBYTE;
+typedef uint32_t ULONG, *PULONG;	/* 32 bits, as on Windows */
 typedef void *PVOID;
 typedef void *HANDLE, **PHANDLE;
 #endif
@@ -164,6 +165,110 @@ typedef struct _ROUTING_PROTOCOL_CONFIG {
 	PMGM_ENABLE_IGMP_CALLBACK pfnEnableIgmpCallback;
 } ROUTING_PROTOCOL_CONFIG, *PROUTING_PROTOCOL_CONFIG;
 
+/*
+ * Multicast forwarding entries (MFEs), as ipmib.h declares them: the
+ * outgoing interfaces follow the record, declared as an array of
+ * ANY_SIZE (1), so a record's size is SIZEOF_MIB_MFE(n) = 60 + 16n,
+ * SIZEOF_MIB_MFE_STATS(n) = 64 + 28n, SIZEOF_MIB_MFE_STATS_EX(n) =
+ * 84 + 28n, not its sizeof.
+ */
+#ifndef ANY_SIZE
+#define ANY_SIZE 1
+#endif
+typedef struct _MIB_IPMCAST_OIF_XP {
+	DWORD dwOutIfIndex;
+	DWORD dwNextHopAddr;
+	DWORD dwReserved;
+	DWORD dwReserved1;
+} MIB_IPMCAST_OIF_XP, MIB_IPMCAST_OIF, *PMIB_IPMCAST_OIF;
+
+typedef struct _MIB_IPMCAST_MFE {
+	DWORD dwGroup;
+	DWORD dwSource;
+	DWORD dwSrcMask;
+	DWORD dwUpStrmNgbr;
+	DWORD dwInIfIndex;
+	DWORD dwInIfProtocol;
+	DWORD dwRouteProtocol;
+	DWORD dwRouteNetwork;
+	DWORD dwRouteMask;
+	ULONG ulUpTime;			/* seconds */
+	ULONG ulExpiryTime;		/* seconds left */
+	ULONG ulTimeOut;		/* seconds */
+	ULONG ulNumOutIf;
+	DWORD fFlags;
+	DWORD dwReserved;
+	MIB_IPMCAST_OIF rgmioOutInfo[ANY_SIZE];
+} MIB_IPMCAST_MFE, *PMIB_IPMCAST_MFE;
+
+typedef struct _MIB_IPMCAST_OIF_STATS {
+	DWORD dwOutIfIndex;
+	DWORD dwNextHopAddr;
+	DWORD dwDialContext;
+	ULONG ulTtlTooLow;
+	ULONG ulFragNeeded;
+	ULONG ulOutPackets;
+	ULONG ulOutDiscards;
+} MIB_IPMCAST_OIF_STATS, *PMIB_IPMCAST_OIF_STATS;
+
+typedef struct _MIB_IPMCAST_MFE_STATS {
+	DWORD dwGroup;
+	DWORD dwSource;
+	DWORD dwSrcMask;
+	DWORD dwUpStrmNgbr;
+	DWORD dwInIfIndex;
+	DWORD dwInIfProtocol;
+	DWORD dwRouteProtocol;
+	DWORD dwRouteNetwork;
+	DWORD dwRouteMask;
+	ULONG ulUpTime;			/* 1/100 s */
+	ULONG ulExpiryTime;		/* 1/100 s left */
+	ULONG ulNumOutIf;
+	ULONG ulInPkts;
+	ULONG ulInOctets;
+	ULONG ulPktsDifferentIf;
+	ULONG ulQueueOverflow;
+	MIB_IPMCAST_OIF_STATS rgmiosOutStats[ANY_SIZE];
+} MIB_IPMCAST_MFE_STATS, *PMIB_IPMCAST_MFE_STATS;
+
+typedef struct _MIB_IPMCAST_MFE_STATS_EX {
+	DWORD dwGroup;
+	DWORD dwSource;
+	DWORD dwSrcMask;
+	DWORD dwUpStrmNgbr;
+	DWORD dwInIfIndex;
+	DWORD dwInIfProtocol;
+	DWORD dwRouteProtocol;
+	DWORD dwRouteNetwork;
+	DWORD dwRouteMask;
+	ULONG ulUpTime;
+	ULONG ulExpiryTime;
+	ULONG ulNumOutIf;
+	ULONG ulInPkts;
+	ULONG ulInOctets;
+	ULONG ulPktsDifferentIf;
+	ULONG ulQueueOverflow;
+	ULONG ulUninitMfe;
+	ULONG ulNegativeMfe;
+	ULONG ulInDiscards;
+	ULONG ulInHdrErrors;
+	ULONG ulTotalOutPackets;
+	MIB_IPMCAST_OIF_STATS rgmiosOutStats[ANY_SIZE];
+} MIB_IPMCAST_MFE_STATS_EX, *PMIB_IPMCAST_MFE_STATS_EX;
+
+#define SIZEOF_MIB_MFE(n) \
+	(offsetof(MIB_IPMCAST_MFE, rgmioOutInfo) + (n) * sizeof(MIB_IPMCAST_OIF))
+#define SIZEOF_MIB_MFE_STATS(n) \
+	(offsetof(MIB_IPMCAST_MFE_STATS, rgmiosOutStats) + \
+	 (n) * sizeof(MIB_IPMCAST_OIF_STATS))
+#define SIZEOF_MIB_MFE_STATS_EX(n) \
+	(offsetof(MIB_IPMCAST_MFE_STATS_EX, rgmiosOutStats) + \
+	 (n) * sizeof(MIB_IPMCAST_OIF_STATS))
+
+/* dwFlags of the ...Stats calls: which record they return. */
+#define MGM_MFE_STATS_0		0x00000001u	/* MIB_IPMCAST_MFE_STATS */
+#define MGM_MFE_STATS_1		0x00000002u	/* MIB_IPMCAST_MFE_STATS_EX */
+
 /* --- the Windows MGM functions ------------------------------------------- */
 MGM_API DWORD MgmRegisterMProtocol(PROUTING_PROTOCOL_CONFIG prpiInfo,
 				   DWORD dwProtocolId, DWORD dwComponentId,
@@ -198,6 +303,24 @@ MGM_API DWORD MgmGroupEnumerationGetNext(HANDLE hEnum, PDWORD pdwBufferSize,
 					 PBYTE pbBuffer,
 					 PDWORD pdwNumEntries);
 MGM_API DWORD MgmGroupEnumerationEnd(HANDLE hEnum);
+
+/*
+ * MFEs: the forwarder's (mgm-fwd, asked on its control socket), ordered by
+ * group then source. See MgmGetMfe(3).
+ */
+MGM_API DWORD MgmGetMfe(PMIB_IPMCAST_MFE pimm, PDWORD pdwBufferSize,
+			PBYTE pbBuffer);
+MGM_API DWORD MgmGetFirstMfe(PDWORD pdwBufferSize, PBYTE pbBuffer,
+			     PDWORD pdwNumEntries);
+MGM_API DWORD MgmGetNextMfe(PMIB_IPMCAST_MFE pimmStart, PDWORD pdwBufferSize,
+			    PBYTE pbBuffer, PDWORD pdwNumEntries);
+MGM_API DWORD MgmGetMfeStats(PMIB_IPMCAST_MFE pimm, PDWORD pdwBufferSize,
+			     PBYTE pbBuffer, DWORD dwFlags);
+MGM_API DWORD MgmGetFirstMfeStats(PDWORD pdwBufferSize, PBYTE pbBuffer,
+				  PDWORD pdwNumEntries, DWORD dwFlags);
+MGM_API DWORD MgmGetNextMfeStats(PMIB_IPMCAST_MFE pimmStart,
+				 PDWORD pdwBufferSize, PBYTE pbBuffer,
+				 PDWORD pdwNumEntries, DWORD dwFlags);
 
 /* --- native API: 0 or a negative errno ------------------------------------ */
 

@@ -212,6 +212,16 @@ static void stop_fwd(FIXTURE_DATA(fwd) *self, int sig)
 	}
 }
 
+/* MgmGetMfe of (@source,@group) into @buf (room for 32 oifs). */
+static DWORD get_mfe(uint32_t source, uint32_t group, MIB_IPMCAST_MFE *buf)
+{
+	MIB_IPMCAST_MFE key = { .dwSource = be(source), .dwGroup = be(group),
+				.dwSrcMask = 0xffffffffu };
+	DWORD size = (DWORD)SIZEOF_MIB_MFE(32);
+
+	return MgmGetMfe(&key, &size, (PBYTE)buf);
+}
+
 /* Does mgm hold a membership of @group (and @source) on router link @dev? */
 static bool member(const char *dev, uint32_t source, uint32_t group)
 {
@@ -316,6 +326,8 @@ FIXTURE_SETUP(fwd)
 	ASSERT_EQ(0, lab_sysctl("/proc/sys/net/ipv4/conf/default/rp_filter", "0"));
 	unlink(IGMPD_LOG);
 	unlink(FWD_LOG);
+	/* libmgm's MFE calls ask the test's mgm-fwd. */
+	ASSERT_EQ(0, setenv("MGM_FWD_CONTROL", FWD_CTL, 1));
 	for (i = 0; i < NODES; i++) {
 		struct lab_node *n = &self->node[i];
 
@@ -391,6 +403,104 @@ FIXTURE_TEARDOWN(fwd)
 }
 
 /*
+ * The Windows MFE calls on the MFE (S1,G1) -> r1 r2 after one burst: the
+ * record of MgmGetMfe, the packet count of MgmGetMfeStats, the sizes and
+ * codes of too small a buffer, an MFE that is not there, bad flags.
+ */
+static void mfe_api_checks(struct __test_metadata *_metadata)
+{
+	union {
+		MIB_IPMCAST_MFE mfe;
+		MIB_IPMCAST_MFE_STATS st;
+		MIB_IPMCAST_MFE_STATS_EX ex;
+		BYTE bytes[4096];
+	} u;
+	MIB_IPMCAST_MFE key = { .dwSource = be(S1), .dwGroup = be(G1) };
+	DWORD size = 0, num = 99;
+
+	EXPECT_EQ(ERROR_INSUFFICIENT_BUFFER, MgmGetMfe(&key, &size, NULL));
+	EXPECT_EQ(SIZEOF_MIB_MFE(2), size);
+	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
+	EXPECT_EQ(be(G1), u.mfe.dwGroup);
+	EXPECT_EQ(be(S1), u.mfe.dwSource);
+	EXPECT_EQ(0xffffffffu, u.mfe.dwSrcMask);
+	EXPECT_EQ(if_nametoindex("rs"), u.mfe.dwInIfIndex);
+	EXPECT_EQ(PROTO_IP_IGMP, u.mfe.dwInIfProtocol);
+	EXPECT_EQ(be(ip4(10, 1, 0, 0)), u.mfe.dwRouteNetwork);
+	EXPECT_EQ(be(0xffffff00u), u.mfe.dwRouteMask);
+	EXPECT_EQ(30u, u.mfe.ulTimeOut);
+	EXPECT_GE(30u, u.mfe.ulExpiryTime);
+	ASSERT_EQ(2u, u.mfe.ulNumOutIf);
+	EXPECT_EQ(if_nametoindex("r1"), u.mfe.rgmioOutInfo[0].dwOutIfIndex);
+	EXPECT_EQ(if_nametoindex("r2"), ((MIB_IPMCAST_OIF *)(u.bytes + SIZEOF_MIB_MFE(1)))->dwOutIfIndex);
+
+	size = sizeof(u);
+	ASSERT_EQ(NO_ERROR, MgmGetMfeStats(&key, &size, u.bytes, MGM_MFE_STATS_0));
+	EXPECT_EQ((ULONG)BURST, u.st.ulInPkts);
+	EXPECT_EQ((ULONG)BURST * (20 + 8 + 4), u.st.ulInOctets);	/* IP, UDP, data */
+	EXPECT_EQ(0u, u.st.ulPktsDifferentIf);
+	EXPECT_EQ(2u, u.st.ulNumOutIf);
+	size = sizeof(u);
+	ASSERT_EQ(NO_ERROR, MgmGetMfeStats(&key, &size, u.bytes, MGM_MFE_STATS_1));
+	EXPECT_EQ((ULONG)BURST, u.ex.ulInPkts);
+	EXPECT_EQ((ULONG)BURST * 2, u.ex.ulTotalOutPackets);
+	size = 0;
+	EXPECT_EQ(ERROR_INSUFFICIENT_BUFFER, MgmGetMfeStats(&key, &size, NULL, MGM_MFE_STATS_1));
+	EXPECT_EQ(SIZEOF_MIB_MFE_STATS_EX(2), size);
+	size = sizeof(u);
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmGetMfeStats(&key, &size, u.bytes, 3));
+
+	/* No MFE of (S2,G1): no packet of S2 came. */
+	EXPECT_EQ(ERROR_NOT_FOUND, get_mfe(S2, G1, &u.mfe));
+	size = sizeof(u);
+	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGetFirstMfe(&size, u.bytes, &num));
+	EXPECT_EQ(1u, num);
+	EXPECT_EQ(be(S1), u.mfe.dwSource);
+	size = 10;
+	EXPECT_EQ(ERROR_INSUFFICIENT_BUFFER, MgmGetFirstMfe(&size, u.bytes, &num));
+	EXPECT_EQ(SIZEOF_MIB_MFE(2), size);
+	EXPECT_EQ(0u, num);
+}
+
+/* First with room for one: (S1,G2), more to come; Next: (S2,G2). */
+static void first_and_next(struct __test_metadata *_metadata)
+{
+	BYTE buf[4096];
+	MIB_IPMCAST_MFE *m = (MIB_IPMCAST_MFE *)buf, start;
+	DWORD size = (DWORD)SIZEOF_MIB_MFE(1), num = 0;
+
+	ASSERT_EQ(ERROR_MORE_DATA, MgmGetFirstMfe(&size, buf, &num));
+	ASSERT_EQ(1u, num);
+	EXPECT_EQ(be(S1), m->dwSource);
+	EXPECT_EQ(be(G2), m->dwGroup);
+	EXPECT_EQ(1u, m->ulNumOutIf);
+	start = *m;
+	size = sizeof(buf);
+	ASSERT_EQ(ERROR_NO_MORE_ITEMS, MgmGetNextMfe(&start, &size, buf, &num));
+	ASSERT_EQ(1u, num);
+	EXPECT_EQ(be(S2), m->dwSource);
+	EXPECT_EQ(0u, m->ulNumOutIf);
+	start = *m;
+	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGetNextMfe(&start, &size, buf, &num));
+	EXPECT_EQ(0u, num);
+}
+
+/* No forwarder: no MFE, through the Windows calls too. */
+static void no_mfe_left(struct __test_metadata *_metadata)
+{
+	union {
+		MIB_IPMCAST_MFE mfe;
+		BYTE bytes[SIZEOF_MIB_MFE(32)];
+	} m;
+	BYTE buf[256];
+	DWORD size = sizeof(buf), num = 7;
+
+	EXPECT_EQ(ERROR_NOT_FOUND, get_mfe(S1, G1, &m.mfe));
+	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGetFirstMfe(&size, buf, &num));
+	EXPECT_EQ(0u, num);
+}
+
+/*
  * IGMPv2 and v3 EXCLUDE receivers get every datagram; the one that did
  * not join gets none; mgm-fwd's MFE and the kernel's MFC say the same;
  * a leave stops it after the last-member queries.
@@ -420,6 +530,7 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 	EXPECT_EQ(1, fwd_stat("mfes"));
 	free(mfe);
 	free(mfc);
+	mfe_api_checks(_metadata);
 
 	/* r2 leaves: after the last-member queries, r1 only. */
 	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", be(G1)));
@@ -496,6 +607,8 @@ TEST_F_TIMEOUT(fwd, source_specific_receiver_gets_only_its_source, 120)
 	mfe = mfe_line(S2, G2);
 	EXPECT_STREQ("iif rs oifs none", mfe);
 	free(mfe);
+
+	first_and_next(_metadata);
 }
 
 /*
@@ -519,6 +632,7 @@ TEST_F_TIMEOUT(fwd, forwarder_killed_stops_restarted_resumes, 120)
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
 	EXPECT_EQ(0, count(self->count_fd[R1], 0, G1));
 	EXPECT_TRUE(member("r1", 0, G1));
+	no_mfe_left(_metadata);
 
 	ASSERT_EQ(0, start_fwd(self));
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));

@@ -5,8 +5,9 @@
  * "@name" by default, so each network namespace has its own, or a path).
  * A request is one datagram, a word optionally followed by " json"; the
  * answer is a series of datagrams of text and an empty one that ends it,
- * sent without blocking (a client that does not read loses its answer,
- * the daemon never waits). An answer that starts with "error: " is a
+ * sent without blocking: while the client's queue is full the daemon
+ * retries for at most a second per answer (a large answer needs a client
+ * that reads as it comes), then the client loses the rest. An answer that starts with "error: " is a
  * failure the client prints to its error output. No state here: the
  * daemon's own renderer writes the answers.
  */
@@ -22,6 +23,7 @@
 
 #define CTL_CHUNK	32768
 #define CTL_BURST	16
+#define CTL_WAIT_MS	1000	/* most an answer waits for a slow client */
 
 static const char ctl_oom[] = "error: out of memory\n";
 
@@ -68,20 +70,39 @@ void ctlsock_close(int fd, const char *path)
 		unlink(path);
 }
 
+/*
+ * One datagram; when the client's queue is full (it holds a few datagrams:
+ * net.unix.max_dgram_qlen, and what our send buffer allows), retry every
+ * millisecond while the answer's deadline allows. An unconnected datagram
+ * socket cannot poll for the peer's room, hence the retries.
+ */
+static int send_one(int fd, const struct sockaddr_un *to, socklen_t tolen,
+		    const char *s, size_t n, int *budget_ms)
+{
+	for (;;) {
+		if (sendto(fd, s, n, MSG_DONTWAIT, (const struct sockaddr *)to, tolen) >= 0)
+			return 0;
+		if ((errno != EAGAIN && errno != ENOBUFS) || *budget_ms <= 0)
+			return -1;
+		usleep(1000);
+		--*budget_ms;
+	}
+}
+
 static void ctl_reply(int fd, const struct sockaddr_un *to, socklen_t tolen,
 		      const char *s, size_t len)
 {
+	int budget_ms = CTL_WAIT_MS;
 	size_t off = 0;
 
 	while (off < len) {
 		size_t n = len - off > CTL_CHUNK ? CTL_CHUNK : len - off;
 
-		if (sendto(fd, s + off, n, MSG_DONTWAIT,
-			   (const struct sockaddr *)to, tolen) < 0)
-			return;
+		if (send_one(fd, to, tolen, s + off, n, &budget_ms))
+			return;	/* the client does not read: it loses the answer */
 		off += n;
 	}
-	sendto(fd, "", 0, MSG_DONTWAIT, (const struct sockaddr *)to, tolen);
+	send_one(fd, to, tolen, "", 0, &budget_ms);
 }
 
 void ctlsock_serve(int fd, ctlsock_render_fn render, void *ctx)

@@ -4,14 +4,17 @@
  * tools/common/ctlsock.c): "stats" (VIFs and counters) and "mfes" (every
  * MFE: source, group, incoming and outgoing interfaces, the kernel's
  * packet, byte and wrong-interface counts, age, idle time), as text or,
- * with " json", one JSON object. `mgm-fwd -s` and `mgm-fwd -M` ask. Reads
- * the daemon's state on its one thread.
+ * with " json", one JSON object. `mgm-fwd -s` and `mgm-fwd -M` ask. And
+ * "mfe-records": the same MFEs as binary records for libmgm's MFE calls
+ * (lib/mfe_wire.h). Reads the daemon's state on its one thread.
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include "ctlsock.h"
 #include "fwd.h"
 #include "json.h"
+#include "mfe_wire.h"
 
 #define COUNTERS(X) X(upcalls) X(upcalls_bad) X(wrong_if_upcalls) \
 	X(mfes_created) X(mfes_expired) X(mfes_refused) X(mfc_updates) \
@@ -132,8 +135,56 @@ static void render_mfes(struct fwd *f, bool json, FILE *b)
 	}
 }
 
+/* The protocol owning @ifindex (the routing one, else IGMP), 0 if none. */
+static uint32_t owner_of(const struct fwd *f, int ifindex)
+{
+	struct mgm_owner_query q = { .ifindex = (uint32_t)ifindex };
+
+	return ifindex > 0 && !ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) ? q.protocol_id : 0;
+}
+
+static void render_records(struct fwd *f, FILE *b)
+{
+	uint64_t now = fwd_now_ms();
+	size_t i;
+	int v;
+
+	for (i = 0; i < f->mfes.bucket_count; i++) {
+		struct fwd_mfe *e;
+
+		for (e = f->mfes.buckets[i]; e; e = e->next) {
+			struct mgm_fwd_mfe_record r = {
+				.magic = MGM_FWD_MFE_MAGIC, .group = e->group,
+				.source = e->source, .route_network = e->route_network,
+				.route_mask = e->route_mask,
+				.route_protocol = e->route_protocol,
+				.uptime_ms = now - e->created_ms,
+				.timeout_ms = f->timeout_ms,
+			};
+			uint64_t idle = now - e->used_ms;
+
+			mroute_counts(f, e);
+			if (e->parent >= 0 && e->parent < FWD_MAX_VIFS)
+				r.in_ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
+			r.in_protocol = owner_of(f, (int)r.in_ifindex);
+			r.expiry_ms = idle < f->timeout_ms ? f->timeout_ms - idle : 0;
+			for (v = 0; v < FWD_MAX_VIFS; v++)
+				if (e->oifs & (1u << v) && f->vifs.vif[v].ifindex)
+					r.oif[r.oif_count++] = (uint32_t)f->vifs.vif[v].ifindex;
+			r.packets = e->packets;
+			r.bytes = e->bytes;
+			r.wrong_if = e->wrong_if;
+			fwrite(&r, sizeof(r), 1, b);
+		}
+	}
+}
+
 static int render(void *ctx, const char *req, bool json, FILE *b)
 {
+	if (!strcmp(req, MGM_FWD_MFE_REQUEST) && !json) {
+		render_records(ctx, b);
+		return 0;
+	}
 	if (!strcmp(req, "stats"))
 		render_stats(ctx, json, b);
 	else if (!strcmp(req, "mfes"))

@@ -97,6 +97,8 @@ struct fwd_mfe {
 	struct fwd_mfe *gnext;		/* the MFEs of the same group */
 	uint32_t source, group;
 	int iif;			/* ifindex; 0: no route towards S */
+	uint32_t route_network, route_mask;	/* that route's prefix */
+	uint8_t route_protocol;		/* its rtm_protocol */
 	int arrival;			/* ifindex its first packet came on */
 	int parent;			/* the VIF the MFC entry expects it on */
 	uint32_t oifs;			/* outgoing VIFs, bit per VIF */
@@ -152,9 +154,15 @@ int mroute_counts(struct fwd *f, struct fwd_mfe *e);
 /* Handle every pending upcall. */
 void mroute_read(struct fwd *f);
 
-/* rpf.c: the interface of the route towards @source, 0 if none. */
+/* rpf.c: the route towards a source. */
+struct fwd_route {
+	int ifindex;			/* 0: no route */
+	uint32_t network, mask;
+	uint8_t protocol;
+};
+
 int rpf_open(void);
-int rpf_lookup(struct fwd *f, uint32_t source);
+struct fwd_route rpf_lookup(struct fwd *f, uint32_t source);
 
 /* vif.c: give VIFs to exactly the interfaces protocols own. */
 void vifs_sync(struct fwd *f);

@@ -7,7 +7,7 @@
 
 FWD_DIR := tools/mgm-fwd
 FWD_SRCS := $(wildcard $(FWD_DIR)/*.c) $(TOOLS_COMMON_SRCS)
-FWD_HDRS := $(wildcard $(FWD_DIR)/*.h) $(TOOLS_COMMON_HDRS)
+FWD_HDRS := $(wildcard $(FWD_DIR)/*.h) $(TOOLS_COMMON_HDRS) lib/mfe_wire.h VERSION
 FWD := $(B)/tools/mgm-fwd
 FWD_DYN := $(B)/tools/dyn/mgm-fwd
 
@@ -40,3 +40,10 @@ install-fwd: $(FWD_DYN)
 
 uninstall-fwd:
 	rm -f $(DESTDIR)$(SBINDIR)/mgm-fwd
+
+# libmgm's MFE calls against a stand-in daemon that answers with the
+# daemons' transport (make lib-check; wins over lib.mk's pattern rule).
+$(B)/lib/tests/mfe_host_test: lib/tests/mfe_host_test.c tools/common/ctlsock.c \
+		tools/common/ctlsock.h lib/mfe_wire.h $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -pthread -o $@ $< tools/common/ctlsock.c $(LIB_A)

@@ -178,6 +178,7 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
 	struct fwd_mfes *t = &f->mfes;
 	struct fwd_mfe *e = mfe_find(f, source, group);
 	uint64_t now = fwd_now_ms();
+	struct fwd_route route;
 	size_t h, gh;
 
 	if (e) {
@@ -197,7 +198,11 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
 	}
 	e->source = source;
 	e->group = group;
-	e->iif = rpf_lookup(f, source);
+	route = rpf_lookup(f, source);
+	e->iif = route.ifindex;
+	e->route_network = route.network;
+	e->route_mask = route.mask;
+	e->route_protocol = route.protocol;
 	e->arrival = f->vifs.vif[vifi].ifindex;
 	e->parent = vifi;
 	e->created_ms = e->used_ms = now;

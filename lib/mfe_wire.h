@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * How libmgm's MFE calls (lib/mfe.c) ask mgm-fwd for its MFEs: the request
+ * and the record of its answer on mgm-fwd's control socket (the datagram
+ * transport of tools/common/ctlsock.c: the answer is the concatenation of
+ * the datagrams up to an empty one; an answer that starts with "error: "
+ * is a failure). Private to the project: libmgm and mgm-fwd of the same
+ * version talk through it; it is not installed. Addresses are network byte
+ * order, as mgm's.
+ */
+#ifndef MGM_MFE_WIRE_H
+#define MGM_MFE_WIRE_H
+
+#include <stdint.h>
+
+#define MGM_FWD_CONTROL		"@mgm-fwd"	/* mgm-fwd's default socket */
+/* Where libmgm looks instead, when set (a daemon run with -c). */
+#define MGM_FWD_CONTROL_ENV	"MGM_FWD_CONTROL"
+#define MGM_FWD_MFE_REQUEST	"mfe-records"
+#define MGM_FWD_MFE_MAGIC	0x3145464du	/* "MFE1" */
+#define MGM_FWD_MAX_OIFS	32		/* the kernel's MAXVIFS */
+
+struct mgm_fwd_mfe_record {
+	uint32_t magic;			/* MGM_FWD_MFE_MAGIC */
+	uint32_t group, source;
+	uint32_t upstream;		/* upstream neighbour (MgmSetMfe), 0 */
+	uint32_t in_ifindex;		/* incoming interface, 0 if none */
+	uint32_t in_protocol;		/* the protocol owning it, 0 if none */
+	uint32_t route_protocol;	/* the RPF route's kernel rtm_protocol */
+	uint32_t route_network, route_mask;	/* ... and its prefix */
+	uint32_t oif_count;
+	uint32_t oif[MGM_FWD_MAX_OIFS];	/* outgoing ifindexes */
+	uint64_t uptime_ms, expiry_ms, timeout_ms;
+	uint64_t packets, bytes, wrong_if;	/* the kernel's counters */
+};
+
+_Static_assert(sizeof(struct mgm_fwd_mfe_record) == 216,
+	       "the record of libmgm and mgm-fwd");
+
+#endif /* MGM_MFE_WIRE_H */
