@@ -65,11 +65,6 @@ FIXTURE(fwd) {
 	pid_t igmpd, fwd;
 };
 
-static uint32_t be(uint32_t host_order)
-{
-	return htonl(host_order);
-}
-
 /* A packet socket on the node's eth0 that sees every IPv4 frame. */
 static int counter_socket(struct lab_node *n)
 {
@@ -91,7 +86,7 @@ static int counter_socket(struct lab_node *n)
 }
 
 /*
- * Datagrams to @group:PORT from @source (0: any) that reached @fd's link
+ * Datagrams to @group:PORT (addresses network order, as ip4()) from @source (0: any) that reached @fd's link
  * since the last call (the socket is drained).
  */
 static int count(int fd, uint32_t source, uint32_t group)
@@ -109,7 +104,7 @@ static int count(int fd, uint32_t source, uint32_t group)
 		if ((size_t)len < sizeof(*ip) + sizeof(*udp) || ip->protocol != IPPROTO_UDP)
 			continue;
 		udp = (const void *)(buf + ip->ihl * 4);
-		if (ip->daddr == be(group) && (!source || ip->saddr == be(source)) &&
+		if (ip->daddr == group && (!source || ip->saddr == source) &&
 		    udp->dest == htons(PORT))
 			n++;
 	}
@@ -120,13 +115,16 @@ static int sender(struct lab_node *n, uint32_t source)
 {
 	int fd = lab_node_socket(n, AF_INET, SOCK_DGRAM, 0), ttl = 8;
 	struct ip_mreqn mr = { .imr_ifindex = lab_node_ifindex(n, "eth0") };
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = be(source) };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr.s_addr = source };
 
-	if (fd < 0)
+	if (fd < 0) {
+		fprintf(stderr, "# sender: socket: %d\n", fd);
 		return -1;
+	}
 	if (setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)) ||
 	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) ||
 	    bind(fd, (struct sockaddr *)&sin, sizeof(sin))) {
+		fprintf(stderr, "# sender: ifindex %d: %s\n", mr.imr_ifindex, strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -137,7 +135,7 @@ static int sender(struct lab_node *n, uint32_t source)
 static int send_burst(FIXTURE_DATA(fwd) *self, int s, uint32_t group, int n)
 {
 	struct sockaddr_in to = {
-		.sin_family = AF_INET, .sin_port = htons(PORT), .sin_addr.s_addr = be(group),
+		.sin_family = AF_INET, .sin_port = htons(PORT), .sin_addr.s_addr = group,
 	};
 	int i, sent = 0;
 
@@ -215,7 +213,7 @@ static void stop_fwd(FIXTURE_DATA(fwd) *self, int sig)
 /* MgmGetMfe of (@source,@group) into @buf (room for 32 oifs). */
 static DWORD get_mfe(uint32_t source, uint32_t group, MIB_IPMCAST_MFE *buf)
 {
-	MIB_IPMCAST_MFE key = { .dwSource = be(source), .dwGroup = be(group),
+	MIB_IPMCAST_MFE key = { .dwSource = source, .dwGroup = group,
 				.dwSrcMask = 0xffffffffu };
 	DWORD size = (DWORD)SIZEOF_MIB_MFE(32);
 
@@ -226,10 +224,9 @@ static DWORD get_mfe(uint32_t source, uint32_t group, MIB_IPMCAST_MFE *buf)
 static bool member(const char *dev, uint32_t source, uint32_t group)
 {
 	char g[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
-	uint32_t gb = be(group), sb = be(source);
 
-	inet_ntop(AF_INET, &gb, g, sizeof(g));
-	inet_ntop(AF_INET, &sb, s, sizeof(s));
+	inet_ntop(AF_INET, &group, g, sizeof(g));
+	inet_ntop(AF_INET, &source, s, sizeof(s));
 	if (source)
 		return !run("mgmctl membership show dev %s group %s source %s | grep -q '^%s '",
 			    dev, g, s, g);
@@ -254,10 +251,9 @@ static char *mfe_line(uint32_t source, uint32_t group)
 {
 	char *s = lab_ctl(FWD_CTL, "mfes"), *line, *save = NULL, *found = NULL;
 	char key[64], a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
-	uint32_t sb = be(source), gb = be(group);
 
-	inet_ntop(AF_INET, &sb, a, sizeof(a));
-	inet_ntop(AF_INET, &gb, b, sizeof(b));
+	inet_ntop(AF_INET, &source, a, sizeof(a));
+	inet_ntop(AF_INET, &group, b, sizeof(b));
 	snprintf(key, sizeof(key), "(%s,%s) ", a, b);
 	for (line = s ? strtok_r(s, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save))
@@ -283,8 +279,8 @@ static char *mfc_line(uint32_t source, uint32_t group)
 	char want_g[16], want_s[16], out[256] = "";
 
 	/* The file prints the addresses as the raw hex of their u32. */
-	snprintf(want_g, sizeof(want_g), "%08X", be(group));
-	snprintf(want_s, sizeof(want_s), "%08X", be(source));
+	snprintf(want_g, sizeof(want_g), "%08X", group);
+	snprintf(want_s, sizeof(want_s), "%08X", source);
 	for (line = s ? strtok_r(s, "\n", &save) : NULL; line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char g[16], src[16], *p;
@@ -415,19 +411,19 @@ static void mfe_api_checks(struct __test_metadata *_metadata)
 		MIB_IPMCAST_MFE_STATS_EX ex;
 		BYTE bytes[4096];
 	} u;
-	MIB_IPMCAST_MFE key = { .dwSource = be(S1), .dwGroup = be(G1) };
+	MIB_IPMCAST_MFE key = { .dwSource = S1, .dwGroup = G1 };
 	DWORD size = 0, num = 99;
 
 	EXPECT_EQ(ERROR_INSUFFICIENT_BUFFER, MgmGetMfe(&key, &size, NULL));
 	EXPECT_EQ(SIZEOF_MIB_MFE(2), size);
 	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
-	EXPECT_EQ(be(G1), u.mfe.dwGroup);
-	EXPECT_EQ(be(S1), u.mfe.dwSource);
+	EXPECT_EQ(G1, u.mfe.dwGroup);
+	EXPECT_EQ(S1, u.mfe.dwSource);
 	EXPECT_EQ(0xffffffffu, u.mfe.dwSrcMask);
 	EXPECT_EQ(if_nametoindex("rs"), u.mfe.dwInIfIndex);
 	EXPECT_EQ(PROTO_IP_IGMP, u.mfe.dwInIfProtocol);
-	EXPECT_EQ(be(ip4(10, 1, 0, 0)), u.mfe.dwRouteNetwork);
-	EXPECT_EQ(be(0xffffff00u), u.mfe.dwRouteMask);
+	EXPECT_EQ(ip4(10, 1, 0, 0), u.mfe.dwRouteNetwork);
+	EXPECT_EQ(htonl(0xffffff00u), u.mfe.dwRouteMask);
 	EXPECT_EQ(30u, u.mfe.ulTimeOut);
 	EXPECT_GE(30u, u.mfe.ulExpiryTime);
 	ASSERT_EQ(2u, u.mfe.ulNumOutIf);
@@ -455,7 +451,7 @@ static void mfe_api_checks(struct __test_metadata *_metadata)
 	size = sizeof(u);
 	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGetFirstMfe(&size, u.bytes, &num));
 	EXPECT_EQ(1u, num);
-	EXPECT_EQ(be(S1), u.mfe.dwSource);
+	EXPECT_EQ(S1, u.mfe.dwSource);
 	size = 10;
 	EXPECT_EQ(ERROR_INSUFFICIENT_BUFFER, MgmGetFirstMfe(&size, u.bytes, &num));
 	EXPECT_EQ(SIZEOF_MIB_MFE(2), size);
@@ -471,14 +467,14 @@ static void first_and_next(struct __test_metadata *_metadata)
 
 	ASSERT_EQ(ERROR_MORE_DATA, MgmGetFirstMfe(&size, buf, &num));
 	ASSERT_EQ(1u, num);
-	EXPECT_EQ(be(S1), m->dwSource);
-	EXPECT_EQ(be(G2), m->dwGroup);
+	EXPECT_EQ(S1, m->dwSource);
+	EXPECT_EQ(G2, m->dwGroup);
 	EXPECT_EQ(1u, m->ulNumOutIf);
 	start = *m;
 	size = sizeof(buf);
 	ASSERT_EQ(ERROR_NO_MORE_ITEMS, MgmGetNextMfe(&start, &size, buf, &num));
 	ASSERT_EQ(1u, num);
-	EXPECT_EQ(be(S2), m->dwSource);
+	EXPECT_EQ(S2, m->dwSource);
 	EXPECT_EQ(0u, m->ulNumOutIf);
 	start = *m;
 	EXPECT_EQ(ERROR_NO_MORE_ITEMS, MgmGetNextMfe(&start, &size, buf, &num));
@@ -511,8 +507,8 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 
 	ASSERT_EQ(0, lab_node_sh(&self->node[R1],
 				 "echo 2 >/proc/sys/net/ipv4/conf/eth0/force_igmp_version"));
-	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
-	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", be(G1)));	/* v3 EXCLUDE {} */
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", G1));	/* v3 EXCLUDE {} */
 	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
 	ASSERT_EQ(0, wait_member("r2", 0, G1, true));
 	reset_counts(self);
@@ -531,9 +527,14 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 	free(mfe);
 	free(mfc);
 	mfe_api_checks(_metadata);
+	EXPECT_EQ(0, run("mgmctl mroute show group 239.1.1.1 | "
+			 "grep -q '^(10.1.0.2,239.1.1.1) iif rs oifs r1,r2 packets %d bytes %d wrong-if 0 '",
+			 BURST, BURST * 32));
+	EXPECT_EQ(0, run("mgmctl -j mfe dev r2 | grep -q '\"oifs\":\\[\"r1\",\"r2\"\\]'"));
+	EXPECT_EQ(0, run("[ -z \"$(mgmctl mroute show dev r3)\" ]"));
 
 	/* r2 leaves: after the last-member queries, r1 only. */
-	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r2", 0, G1, false));
 	reset_counts(self);
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
@@ -548,7 +549,7 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 	free(mfc);
 
 	/* The last one leaves: the MFE stays, negative, and nothing flows. */
-	ASSERT_EQ(0, lab_node_leave(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_leave(&self->node[R1], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r1", 0, G1, false));
 	reset_counts(self);
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
@@ -568,12 +569,12 @@ TEST_F_TIMEOUT(fwd, a_late_join_reaches_a_running_flow, 120)
 	char *mfe;
 	int got;
 
-	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
 	reset_counts(self);
 
-	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r3", 0, G1, true));
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
 	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
@@ -591,7 +592,7 @@ TEST_F_TIMEOUT(fwd, source_specific_receiver_gets_only_its_source, 120)
 {
 	char *mfe;
 
-	ASSERT_EQ(0, lab_node_join_source(&self->node[R2], "eth0", be(S1), be(G2)));
+	ASSERT_EQ(0, lab_node_join_source(&self->node[R2], "eth0", S1, G2));
 	ASSERT_EQ(0, wait_member("r2", S1, G2, true));
 	reset_counts(self);
 	ASSERT_EQ(BURST, send_burst(self, 0, G2, BURST));
@@ -619,7 +620,7 @@ TEST_F_TIMEOUT(fwd, forwarder_killed_stops_restarted_resumes, 120)
 {
 	char *mfc;
 
-	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
 	reset_counts(self);
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
@@ -665,8 +666,8 @@ TEST_F_TIMEOUT(fwd, deleted_link_leaves_no_vif_or_oif, 120)
 	char *mfe, *mfc, *stats;
 	int i;
 
-	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", be(G1)));
-	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", be(G1)));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, lab_node_join(&self->node[R3], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
 	ASSERT_EQ(0, wait_member("r3", 0, G1, true));
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
@@ -691,6 +692,23 @@ TEST_F_TIMEOUT(fwd, deleted_link_leaves_no_vif_or_oif, 120)
 	reset_counts(self);
 	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
 	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+
+	/*
+	 * The source's link deleted: no membership changes, but the MFE's
+	 * incoming VIF is gone, so the MFE and its MFC entry go with it (a
+	 * later interface given VIF 0 must not inherit it).
+	 */
+	ASSERT_EQ(0, run("ip link del rs"));
+	for (i = 0; i < 250 && fwd_stat("vifs_removed") != 2; i++)
+		usleep(20000);
+	EXPECT_EQ(2, fwd_stat("vifs_removed"));
+	mfe = mfe_line(S1, G1);
+	mfc = mfc_line(S1, G1);
+	EXPECT_STREQ("", mfe);
+	EXPECT_STREQ("", mfc);
+	EXPECT_EQ(0, fwd_stat("mfes"));
+	free(mfe);
+	free(mfc);
 }
 
 TEST_HARNESS_MAIN

@@ -38,6 +38,10 @@ static const struct mgmctl_object mgmctl_objects[] = {
 	/* "m" stays membership's: monitor came later. */
 	{ "monitor", 2, monitor_parse,
 	  "       mgmctl [OPTIONS] monitor\n" },
+	/* "mr": "m" is membership's. "mfe", the Windows name, is the same. */
+	{ "mroute", 2, mroute_parse,
+	  "       mgmctl [OPTIONS] mroute [show] [dev NAME] [group G] [source S]\n" },
+	{ "mfe", 2, mroute_parse, NULL },
 	{ "static", 0, static_parse,
 	  "       mgmctl static [-b FILE] [protocol ID] [component ID] [join MEMBERSHIP]...\n" },
 	{ "help", 0, help_parse,

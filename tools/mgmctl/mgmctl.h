@@ -100,6 +100,7 @@ int membership_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int protocol_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int interface_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int stats_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
+int mroute_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int static_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 int monitor_parse(int argc, char **argv, struct mgmctl_cmd *cmd);
 
