@@ -80,7 +80,7 @@ static void render_mfe(struct fwd *f, struct fwd_mfe *e, struct json *j, FILE *b
 	char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 	int i;
 
-	mroute_counts(f, e);	/* the kernel's counts of now */
+	mfe_refresh(f, e, now);	/* the kernel's counts of now */
 	if (!j) {
 		fprintf(b, "(%s,%s) iif %s oifs", ip(e->source, s), ip(e->group, g),
 			vif_name(f, e->parent));
@@ -161,9 +161,10 @@ static void render_records(struct fwd *f, FILE *b)
 				.uptime_ms = now - e->created_ms,
 				.timeout_ms = f->timeout_ms,
 			};
-			uint64_t idle = now - e->used_ms;
+			uint64_t idle;
 
-			mroute_counts(f, e);
+			mfe_refresh(f, e, now);
+			idle = now - e->used_ms;
 			if (e->parent >= 0 && e->parent < FWD_MAX_VIFS)
 				r.in_ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
 			r.in_protocol = owner_of(f, (int)r.in_ifindex);

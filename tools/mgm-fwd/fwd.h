@@ -176,6 +176,8 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi);
 void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group);
 /* Recompute every MFE (VIFs changed, the table was listed again). */
 void mfe_all_changed(struct fwd *f);
+/* Read @e's kernel counters; a grown packet count makes it used @now. */
+void mfe_refresh(struct fwd *f, struct fwd_mfe *e, uint64_t now);
 /* Delete the MFEs idle for the timeout; ms until the next may go. */
 uint64_t mfe_expire(struct fwd *f, uint64_t now);
 /* Look @e up. */

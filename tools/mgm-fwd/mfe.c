@@ -265,6 +265,14 @@ void mfe_all_changed(struct fwd *f)
 	update_group(f, 0, true);
 }
 
+void mfe_refresh(struct fwd *f, struct fwd_mfe *e, uint64_t now)
+{
+	uint64_t packets = e->packets;
+
+	if (!mroute_counts(f, e) && e->packets != packets)
+		e->used_ms = now;
+}
+
 uint64_t mfe_expire(struct fwd *f, uint64_t now)
 {
 	struct fwd_mfes *t = &f->mfes;
@@ -275,11 +283,10 @@ uint64_t mfe_expire(struct fwd *f, uint64_t now)
 		struct fwd_mfe *e = t->buckets[i], *after;
 
 		for (; e; e = after) {
-			uint64_t packets = e->packets, idle;
+			uint64_t idle;
 
 			after = e->next;
-			if (!mroute_counts(f, e) && e->packets != packets)
-				e->used_ms = now;
+			mfe_refresh(f, e, now);
 			idle = now - e->used_ms;
 			if (idle >= f->timeout_ms) {
 				mroute_del_mfc(f, e);
