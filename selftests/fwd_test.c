@@ -158,10 +158,15 @@ static void reset_counts(FIXTURE_DATA(fwd) *self)
 		count(self->count_fd[i], 0, 0);
 }
 
-static pid_t spawn_fwd(const char *log)
+/* mgm-fwd with the test's socket and a 30 s timeout, then @more. */
+static pid_t spawn_fwd(const char *log, char *const more[])
 {
-	char *argv[] = { "mgm-fwd", "-v", "-c", FWD_CTL, "-t", "30", NULL };
+	char *argv[16] = { "mgm-fwd", "-c", FWD_CTL, "-t", "30" };
+	int n = 5;
 
+	while (more && *more && n < 15)
+		argv[n++] = *more++;
+	argv[n] = NULL;
 	return lab_spawn(log, argv);
 }
 
@@ -176,11 +181,11 @@ static long long fwd_stat(const char *key)
 }
 
 /* Start mgm-fwd and wait until it has a VIF on each of the four links. */
-static int start_fwd(FIXTURE_DATA(fwd) *self)
+static int start_fwd_with(FIXTURE_DATA(fwd) *self, char *const more[])
 {
 	int i;
 
-	self->fwd = spawn_fwd(FWD_LOG);
+	self->fwd = spawn_fwd(FWD_LOG, more);
 	if (self->fwd < 0)
 		return -1;
 	for (i = 0; i < 300; i++) {
@@ -199,6 +204,11 @@ static int start_fwd(FIXTURE_DATA(fwd) *self)
 		}
 	}
 	return -1;
+}
+
+static int start_fwd(FIXTURE_DATA(fwd) *self)
+{
+	return start_fwd_with(self, (char *const[]){ "-v", NULL });
 }
 
 static void stop_fwd(FIXTURE_DATA(fwd) *self, int sig)
@@ -709,6 +719,84 @@ TEST_F_TIMEOUT(fwd, deleted_link_leaves_no_vif_or_oif, 120)
 	EXPECT_EQ(0, fwd_stat("mfes"));
 	free(mfe);
 	free(mfc);
+}
+
+/* D10 with forwarding: mgm-igmpd killed takes its memberships, VIFs, flows. */
+TEST_F_TIMEOUT(fwd, igmp_daemon_killed_takes_its_forwarding, 120)
+{
+	int i;
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+
+	kill(self->igmpd, SIGKILL);
+	ASSERT_LE(0, lab_wait(self->igmpd, 5000));
+	self->igmpd = 0;
+	/* Nobody owns the links now: the VIFs go within the second's look. */
+	for (i = 0; i < 150 && fwd_stat("vifs_removed") != 4; i++)
+		usleep(20000);
+	EXPECT_EQ(4, fwd_stat("vifs_removed"));
+	EXPECT_EQ(0, fwd_stat("mfes"));
+	EXPECT_FALSE(member("r1", 0, G1));
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(0, count(self->count_fd[R1], 0, G1));
+	EXPECT_EQ(0, fwd_stat("mfc_errors"));
+}
+
+/*
+ * 10000 new flows in a burst, with room for 2000 MFEs: at most 2000 kept,
+ * every upcall counted as made or refused, none malformed, the daemon's
+ * memory bounded, and a flow that already ran still forwarded.
+ */
+TEST_F_TIMEOUT(fwd, a_flood_of_new_flows_is_bounded_and_counted, 180)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(PORT) };
+	long long upcalls, created, refused, mfes;
+	char path[64], *status, *rss;
+	int i;
+
+	stop_fwd(self, SIGTERM);
+	ASSERT_EQ(0, start_fwd_with(self, (char *const[]){ "-m", "2000", NULL }));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+
+	for (i = 0; i < 10000; i++) {
+		to.sin_addr.s_addr = ip4(239, 3, (unsigned int)i >> 8, (unsigned int)i & 0xff);
+		sendto(self->send_fd[0], &i, sizeof(i), 0, (struct sockaddr *)&to, sizeof(to));
+		/* The kernel holds 10 unresolved flows at most: let it ask. */
+		if (i % 4 == 3)
+			usleep(1000);
+	}
+	usleep(2000000);
+	upcalls = fwd_stat("upcalls");
+	created = fwd_stat("mfes_created");
+	refused = fwd_stat("mfes_refused");
+	mfes = fwd_stat("mfes");
+	TH_LOG("flood: %lld upcalls, %lld MFEs made, %lld refused, %lld kept",
+	       upcalls, created, refused, mfes);
+	EXPECT_LE(mfes, 2000);
+	EXPECT_EQ(mfes, created);
+	EXPECT_EQ(upcalls, created + refused);
+	EXPECT_EQ(0, fwd_stat("upcalls_bad"));
+	/* More flows than room reached us, so the bound was tested. */
+	EXPECT_LT(2000, upcalls);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)self->fwd);
+	status = read_file(path);
+	ASSERT_NE(NULL, status);
+	rss = strstr(status, "VmRSS:");
+	ASSERT_NE(NULL, rss);
+	TH_LOG("mgm-fwd %.*s", 24, rss);
+	EXPECT_GT(16384, atol(rss + 6));	/* kB */
+	free(status);
+
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
 }
 
 TEST_HARNESS_MAIN
