@@ -188,10 +188,12 @@ guest: selftests tools testing
 
 # --- tests -------------------------------------------------------------------------
 VM_RUN := $(TOP)/testing/vm-run
+# The real peers in the guest (smcroute, igmpproxy: testing/peers), fetched when used.
+PEERS = $(addprefix --with ,$(shell $(TOP)/testing/peers))
 
 check: deps
 	$(MAKE) all lint lib-check
-	@set -o pipefail; $(VM_RUN) $(VM_KERNEL) --timeout 1500 -- run-selftests 2>&1 | \
+	@set -o pipefail; $(VM_RUN) $(VM_KERNEL) $(PEERS) --timeout 1500 -- run-selftests 2>&1 | \
 		tee $(B)/check.log; rc=$${PIPESTATUS[0]}; \
 		testing/selftest-summary $(B)/check.log $$rc
 

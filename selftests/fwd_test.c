@@ -670,6 +670,50 @@ TEST_F_TIMEOUT(fwd, second_owner_of_ipmr_is_a_clear_error, 120)
 	EXPECT_EQ(4, fwd_stat("vifs_added"));
 }
 
+/*
+ * A real peer holding ipmr (smcroute's smcrouted, carried into the guest
+ * by vm-run --with; skipped without it): mgm-fwd exits 2 naming the
+ * cause; once the peer is gone it starts.
+ */
+TEST_F_TIMEOUT(fwd, a_peer_owning_ipmr_is_a_clear_error, 120)
+{
+	char *smc[] = { "smcrouted", "-n", "-f", "/dev/null", "-u", "/tmp/fwd-smc.sock",
+			NULL };
+	char *argv[] = { "mgm-fwd", "-c", "@fwd-test-2", NULL };
+	pid_t peer, pid;
+	int status, i;
+	char *log;
+
+	if (access("/usr/bin/smcrouted", X_OK))
+		SKIP(return, "no smcrouted in the guest (vm-run --with, testing/peers)");
+	stop_fwd(self, SIGTERM);
+	peer = lab_spawn("/tmp/fwd_test_smc.log", smc);
+	ASSERT_LT(0, peer);
+	/* smcrouted has ipmr once mc_forwarding is on. */
+	for (i = 0; i < 250; i++) {
+		char *mc = read_file("/proc/sys/net/ipv4/conf/all/mc_forwarding");
+		bool on = mc && mc[0] == '1';
+
+		free(mc);
+		if (on)
+			break;
+		usleep(20000);
+	}
+	pid = lab_spawn(FWD2_LOG, argv);
+	ASSERT_LT(0, pid);
+	status = lab_wait(pid, 5000);
+	ASSERT_LE(0, status);
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(2, WEXITSTATUS(status));
+	log = read_file(FWD2_LOG);
+	ASSERT_NE(NULL, log);
+	EXPECT_NE(NULL, strstr(log, "already owned by another program"));
+	free(log);
+	kill(peer, SIGTERM);
+	ASSERT_LE(0, lab_wait(peer, 5000));
+	ASSERT_EQ(0, start_fwd(self));
+}
+
 /* A receiver's link deleted: its VIF and every oif on it go. */
 TEST_F_TIMEOUT(fwd, deleted_link_leaves_no_vif_or_oif, 120)
 {
