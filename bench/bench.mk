@@ -34,13 +34,15 @@ $(BENCH_BIN): $(BENCH_SRCS) $(BENCH_HDRS) $(LIB_A) lib/mgm.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $(BENCH_SRCS) $(LIB_A) $(STATIC)
 
-# mgm-bench runs mgm-igmpd-bench (and it the daemon) at the end, and
+# mgm-bench runs mgm-igmpd-bench (and it the daemon) and mgm-fwd-bench
+# (mgm-fwd, mgm-igmpd and the peers of testing/peers) at the end, and
 # mgmctl at every size (bench/memberships.c).
-bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH) $(MGMCTL)
+bench-run: module bench-progs $(IGMPD) $(IGMPD_BENCH) $(MGMCTL) $(FWD) $(FWD_BENCH)
 	$(if $(BENCH_COMPARE_KO),mkdir -p $(BENCH_OUT) && cp $(BENCH_COMPARE_KO) $(BENCH_OUT)/mgm-compare.ko)
 	BENCH_MEM=$(BENCH_MEM) BENCH_TIMEOUT=$(BENCH_TIMEOUT) \
 	BENCH_VM_ARGS='$(BENCH_VM_ARGS)' \
-	BENCH_ADD='$(IGMPD) $(IGMPD_BENCH) $(MGMCTL) $(if $(BENCH_COMPARE_KO),$(BENCH_OUT)/mgm-compare.ko)' \
+	BENCH_ADD='$(IGMPD) $(IGMPD_BENCH) $(MGMCTL) $(FWD) $(FWD_BENCH) $(if $(BENCH_COMPARE_KO),$(BENCH_OUT)/mgm-compare.ko)' \
+	BENCH_WITH='$(shell $(TOP)/testing/peers)' \
 		bench/run $(BENCH_BIN) $(BENCH_OUT) $(BENCH_ARGS) \
 		$(if $(BENCH_COMPARE_KO),--compare-ko /usr/bin/mgm-compare.ko)
 

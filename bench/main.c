@@ -297,6 +297,20 @@ static void bench_igmpd(void)
 			   st);
 }
 
+/*
+ * Forwarding beside smcroute and igmpproxy (tools/mgm-fwd/bench-fwd.c):
+ * its own program, with mgm-fwd, mgm-igmpd and the peers in the guest.
+ */
+static void bench_fwd(void)
+{
+	int st;
+
+	fflush(stdout);
+	st = system("mgm-fwd-bench");
+	if (st)
+		bench_note("mgm-fwd-bench failed (wait status %d): no forwarding lines", st);
+}
+
 int main(int argc, char **argv)
 {
 	uint64_t t0 = now_ns();
@@ -328,6 +342,7 @@ int main(int argc, char **argv)
 		bench_size(&o, o.sizes[i], if0, if1, &small);
 	mgmb_close(&small.t);
 	bench_igmpd();
+	bench_fwd();
 
 	bench_report(o.sizes, o.nsizes, o.peer_max);
 	bench_note("done in %.0f s", (now_ns() - t0) / 1e9);

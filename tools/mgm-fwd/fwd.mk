@@ -3,17 +3,19 @@
 #
 #   build/tools/mgm-fwd          the daemon (static, for the guest)
 #   build/tools/dyn/mgm-fwd      what make install installs
+#   build/tools/mgm-fwd-bench    forwarding beside smcroute, igmpproxy (VM)
 #   build/selftests/fwd_test     real packets through the router (VM)
 
 FWD_DIR := tools/mgm-fwd
-FWD_SRCS := $(wildcard $(FWD_DIR)/*.c) $(TOOLS_COMMON_SRCS)
+FWD_SRCS := $(filter-out $(FWD_DIR)/bench-fwd.c,$(wildcard $(FWD_DIR)/*.c)) $(TOOLS_COMMON_SRCS)
 FWD_HDRS := $(wildcard $(FWD_DIR)/*.h) $(TOOLS_COMMON_HDRS) lib/mfe_wire.h VERSION
 FWD := $(B)/tools/mgm-fwd
 FWD_DYN := $(B)/tools/dyn/mgm-fwd
+FWD_BENCH := $(B)/tools/mgm-fwd-bench
 
-GUEST_TOOLS += $(FWD) $(FWD_DIR)/mgm-fwd-demo
+GUEST_TOOLS += $(FWD) $(FWD_DIR)/mgm-fwd-demo $(FWD_BENCH)
 
-tools: $(FWD) $(FWD_DYN)
+tools: $(FWD) $(FWD_DYN) $(FWD_BENCH)
 installed-tools: $(FWD_DYN)
 
 # No libmgm call: the raw device and the kernel's sockets only.
@@ -24,6 +26,11 @@ $(FWD): $(FWD_SRCS) $(FWD_HDRS)
 $(FWD_DYN): $(FWD_SRCS) $(FWD_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(TOOLS_CFLAGS) $(LDFLAGS) -o $@ $(FWD_SRCS)
+
+# Forwarding beside smcroute and igmpproxy (make bench runs it in the VM).
+$(FWD_BENCH): $(FWD_DIR)/bench-fwd.c $(IGMPD_LAB_SRCS) $(IGMPD_LAB_HDRS) $(LIB_A) lib/mgm.h
+	@mkdir -p $(@D)
+	$(CC) $(TOOLS_CFLAGS) -I$(IGMPD_DIR)/test -o $@ $< $(IGMPD_LAB_SRCS) $(LIB_A) $(STATIC)
 
 $(B)/selftests/fwd_test: selftests/fwd_test.c $(IGMPD_LAB_SRCS) \
 		$(IGMPD_LAB_HDRS) $(SELFTEST_DEPS) $(LIB_A)
