@@ -54,3 +54,11 @@ $(B)/lib/tests/mfe_host_test: lib/tests/mfe_host_test.c tools/common/ctlsock.c \
 		tools/common/ctlsock.h lib/mfe_wire.h $(LIB_HDRS) $(LIB_A) $(B)/linux/.done
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -pthread -o $@ $< tools/common/ctlsock.c $(LIB_A)
+
+# mgm-fwd's parts without main.c, on the build machine (make lib-check):
+# memberships, MFEs, expiry, the upcall parser fed crafted upcalls.
+FWD_PART_SRCS := $(filter-out $(FWD_DIR)/main.c,$(FWD_SRCS))
+$(B)/lib/tests/fwd_unit_test: lib/tests/fwd_unit_test.c $(FWD_PART_SRCS) $(FWD_HDRS) \
+		$(B)/linux/.done
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -I$(FWD_DIR) -I$(TOOLS_COMMON) -o $@ $< $(FWD_PART_SRCS)

@@ -118,27 +118,29 @@ void mfes_free(struct fwd *f)
 }
 
 /* Add the VIFs of @m's forwarding interfaces to *@oifs. */
-static void add_oifs(const struct fwd *f, const struct fwd_entry *m, int iif,
-		     uint32_t *oifs)
+static void add_oifs(const struct fwd *f, const struct fwd_entry *m, uint32_t *oifs)
 {
 	size_t i;
 
 	for (i = 0; m && i < m->n; i++) {
 		int vifi = vif_of(&f->vifs, m->oifs[i].ifindex);
 
-		if (vifi >= 0 && m->oifs[i].ifindex != iif)
+		if (vifi >= 0)
 			*oifs |= 1u << vifi;
 	}
 }
 
-/* D19's outgoing VIFs of (S,G) with incoming interface @iif. */
-static uint32_t oifs_of(const struct fwd *f, uint32_t source, uint32_t group, int iif)
+/*
+ * The VIFs with a forwarding membership on (S,G), (*,G) or (*,*); D19
+ * takes the incoming one out (mfe_update()).
+ */
+static uint32_t oifs_of(const struct fwd *f, uint32_t source, uint32_t group)
 {
 	uint32_t oifs = 0;
 
-	add_oifs(f, members_entry(&f->members, source, group), iif, &oifs);
-	add_oifs(f, members_entry(&f->members, 0, group), iif, &oifs);
-	add_oifs(f, members_entry(&f->members, 0, 0), iif, &oifs);
+	add_oifs(f, members_entry(&f->members, source, group), &oifs);
+	add_oifs(f, members_entry(&f->members, 0, group), &oifs);
+	add_oifs(f, members_entry(&f->members, 0, 0), &oifs);
 	return oifs;
 }
 
@@ -163,8 +165,8 @@ static void mfe_update(struct fwd *f, struct fwd_mfe *e)
 		mfe_unlink(f, e);
 		return;
 	}
-	oifs = rpf ? oifs_of(f, e->source, e->group, e->iif) : 0;
-	oifs &= ~(1u << parent);
+	oifs = rpf ? oifs_of(f, e->source, e->group) : 0;
+	oifs &= ~(1u << parent);	/* never out of the interface it comes in on */
 	if (e->installed && oifs == e->oifs && parent == e->parent)
 		return;
 	/* MRT_ADD_MFC replaces the (S,G) entry, its parent included. */
