@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The MFE calls: MgmGetMfe, MgmGetFirstMfe, MgmGetNextMfe and their Stats
- * forms (contract D20). MFEs are the forwarder's (mgm-fwd, docs/
+ * The MFE calls: MgmGetMfe, MgmGetFirstMfe, MgmGetNextMfe, their Stats
+ * forms and MgmSetMfe (contract D20). MFEs are the forwarder's (mgm-fwd, docs/
  * forwarding.md), so each call asks it for all of them on its control
  * socket (lib/mfe_wire.h; "@mgm-fwd" in the caller's network namespace, or
  * $MGM_FWD_CONTROL), sorts them by group then source, and copies what the
  * call asks for. No forwarder running means no MFE (the kernel deleted
  * them with it): ERROR_NOT_FOUND, ERROR_NO_MORE_ITEMS. A call costs one
- * request and O(n log n) for n MFEs. No state is kept between calls, so
- * nothing here is locked.
+ * request and O(n log n) for n MFEs. MgmSetMfe sends the protocol of its
+ * handle along; mgm-fwd checks that the sender has CAP_NET_ADMIN and that
+ * the protocol owns the MFE's incoming interface. No state is kept between
+ * calls; the handle table is read under libmgm_lock().
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -362,4 +364,43 @@ DWORD MgmGetNextMfeStats(PMIB_IPMCAST_MFE pimmStart, PDWORD pdwBufferSize,
 	if (!pimmStart || stats_form(dwFlags, &form))
 		return ERROR_INVALID_PARAMETER;
 	return get_many(pimmStart, pdwBufferSize, pbBuffer, pdwNumEntries, form);
+}
+
+DWORD MgmSetMfe(HANDLE hProtocol, PMIB_IPMCAST_MFE pmimm)
+{
+	struct mgm_slot *slot;
+	DWORD proto, comp, code;
+	char req[128], *ans = NULL;
+	ssize_t len;
+
+	if (!pmimm)
+		return ERROR_INVALID_PARAMETER;
+	libmgm_lock();
+	slot = libmgm_ht_lookup(libmgm_handles(), hProtocol, MGM_KIND_PROTOCOL);
+	proto = slot ? slot->protocol_id : 0;
+	comp = slot ? slot->component_id : 0;
+	libmgm_unlock();
+	if (!slot)
+		return ERROR_INVALID_PARAMETER;
+	snprintf(req, sizeof(req), MGM_FWD_SET_REQUEST " %x %x %x %x %x", proto, comp,
+		 pmimm->dwSource, pmimm->dwGroup, pmimm->dwUpStrmNgbr);
+	len = fwd_ask(req, &ans);
+	if (len == -ECONNREFUSED || len == -ENOENT)
+		return ERROR_NOT_FOUND;	/* no forwarder: no MFE */
+	if (len < 0)
+		return fwd_error(len);
+	if (len == 3 && !memcmp(ans, "ok\n", 3))
+		code = NO_ERROR;
+	else if ((size_t)len == strlen(MGM_FWD_ERR_NOT_FOUND) &&
+		 !memcmp(ans, MGM_FWD_ERR_NOT_FOUND, (size_t)len))
+		code = ERROR_NOT_FOUND;
+	else if (((size_t)len == strlen(MGM_FWD_ERR_NOT_OWNER) &&
+		  !memcmp(ans, MGM_FWD_ERR_NOT_OWNER, (size_t)len)) ||
+		 ((size_t)len == strlen(MGM_FWD_ERR_DENIED) &&
+		  !memcmp(ans, MGM_FWD_ERR_DENIED, (size_t)len)))
+		code = ERROR_ACCESS_DENIED;
+	else
+		code = ERROR_CAN_NOT_COMPLETE;
+	free(ans);
+	return code;
 }

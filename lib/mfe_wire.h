@@ -18,6 +18,17 @@
 #define MGM_FWD_CONTROL_ENV	"MGM_FWD_CONTROL"
 #define MGM_FWD_MFE_REQUEST	"mfe-records"
 #define MGM_FWD_MFE_MAGIC	0x3145464du	/* "MFE1" */
+/*
+ * MgmSetMfe: "set-mfe PROTOCOL COMPONENT SOURCE GROUP UPSTREAM", numbers in
+ * hex (the addresses as the u32 of their network-order bytes). The answer
+ * is "ok" or one of the errors below. Only a sender with CAP_NET_ADMIN (or
+ * root) may, and only for an MFE whose incoming interface that protocol
+ * owns.
+ */
+#define MGM_FWD_SET_REQUEST	"set-mfe"
+#define MGM_FWD_ERR_NOT_FOUND	"error: no such MFE\n"
+#define MGM_FWD_ERR_NOT_OWNER	"error: the protocol does not own the MFE's incoming interface\n"
+#define MGM_FWD_ERR_DENIED	"error: CAP_NET_ADMIN is needed\n"
 #define MGM_FWD_MAX_OIFS	32		/* the kernel's MAXVIFS */
 
 struct mgm_fwd_mfe_record {

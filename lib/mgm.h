@@ -321,6 +321,8 @@ MGM_API DWORD MgmGetFirstMfeStats(PDWORD pdwBufferSize, PBYTE pbBuffer,
 MGM_API DWORD MgmGetNextMfeStats(PMIB_IPMCAST_MFE pimmStart,
 				 PDWORD pdwBufferSize, PBYTE pbBuffer,
 				 PDWORD pdwNumEntries, DWORD dwFlags);
+/* The upstream neighbour of the MFE (pmimm's source and group). */
+MGM_API DWORD MgmSetMfe(HANDLE hProtocol, PMIB_IPMCAST_MFE pmimm);
 
 /* --- native API: 0 or a negative errno ------------------------------------ */
 

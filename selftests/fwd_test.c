@@ -650,6 +650,68 @@ TEST_F_TIMEOUT(fwd, forwarder_killed_stops_restarted_resumes, 120)
 	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
 }
 
+/*
+ * MgmSetMfe: the protocol owning the MFE's incoming interface sets its
+ * upstream neighbour; another protocol may not, nor a sender without
+ * CAP_NET_ADMIN; an MFE that is not there is ERROR_NOT_FOUND.
+ */
+TEST_F_TIMEOUT(fwd, set_mfe_by_the_owner_of_the_incoming_interface, 120)
+{
+	ROUTING_PROTOCOL_CONFIG rpc = { 0 };
+	union {
+		MIB_IPMCAST_MFE mfe;
+		BYTE bytes[SIZEOF_MIB_MFE(32)];
+	} u;
+	MIB_IPMCAST_MFE set = { .dwSource = S1, .dwGroup = G1, .dwSrcMask = 0xffffffffu,
+				.dwUpStrmNgbr = ip4(10, 1, 0, 9) };
+	HANDLE pim, other;
+	char req[128];
+	pid_t child;
+	int status;
+
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&rpc, 3, 5, &pim));
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&rpc, 3, 6, &other));
+	ASSERT_EQ(NO_ERROR, MgmTakeInterfaceOwnership(pim, if_nametoindex("rs"), 0));
+
+	EXPECT_EQ(ERROR_ACCESS_DENIED, MgmSetMfe(other, &set));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmSetMfe((HANDLE)0x1230, &set));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmSetMfe(pim, NULL));
+	set.dwSource = S2;
+	EXPECT_EQ(ERROR_NOT_FOUND, MgmSetMfe(pim, &set));
+	set.dwSource = S1;
+	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
+	EXPECT_EQ(0u, u.mfe.dwUpStrmNgbr);
+	EXPECT_EQ(NO_ERROR, MgmSetMfe(pim, &set));
+	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
+	EXPECT_EQ(ip4(10, 1, 0, 9), u.mfe.dwUpStrmNgbr);
+	EXPECT_EQ(3u, u.mfe.dwInIfProtocol);	/* PIM owns rs now */
+
+	/* Without CAP_NET_ADMIN (nobody), the daemon refuses the request. */
+	snprintf(req, sizeof(req), "set-mfe 3 5 %x %x 0", S1, G1);
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child) {
+		char *ans;
+
+		if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(3);
+		ans = lab_ctl(FWD_CTL, req);
+		_exit(ans && !strcmp(ans, "error: CAP_NET_ADMIN is needed\n") ? 0 : 4);
+	}
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	EXPECT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
+	EXPECT_EQ(ip4(10, 1, 0, 9), u.mfe.dwUpStrmNgbr);	/* unchanged */
+
+	EXPECT_EQ(NO_ERROR, MgmReleaseInterfaceOwnership(pim, if_nametoindex("rs"), 0));
+	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(pim));
+	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(other));
+}
+
 /* A second mgm-fwd: exit 2, saying who is in the way; the first goes on. */
 TEST_F_TIMEOUT(fwd, second_owner_of_ipmr_is_a_clear_error, 120)
 {

@@ -33,10 +33,12 @@ struct server {
 	char path[64];
 };
 
-static int render(void *ctx, const char *req, bool json, FILE *out)
+static int render(void *ctx, const char *req, bool json, const struct ucred *cred,
+		  FILE *out)
 {
 	struct answer *a = ctx;
 
+	(void)cred;
 	if (strcmp(req, MGM_FWD_MFE_REQUEST) || json)
 		return -1;
 	a->requests++;
@@ -248,6 +250,9 @@ TEST_F(mfe, bad_arguments)
 	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmGetFirstMfeStats(&size, buf, &num, 4));
 	EXPECT_EQ(ERROR_INVALID_PARAMETER,
 		  MgmGetNextMfeStats(&key, &size, buf, &num, MGM_MFE_STATS_0 | MGM_MFE_STATS_1));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmSetMfe(NULL, &key));	/* no such handle */
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmSetMfe((HANDLE)0x1235, &key));
+	EXPECT_EQ(ERROR_INVALID_PARAMETER, MgmSetMfe((HANDLE)0x1235, NULL));
 	EXPECT_EQ(0, self->srv.a.requests);	/* refused before asking */
 	EXPECT_EQ(NO_ERROR, MgmGetMfeStats(&key, &size, buf, MGM_MFE_STATS_0));
 }

@@ -8,8 +8,10 @@
  * sent without blocking: while the client's queue is full the daemon
  * retries for at most a second per answer (a large answer needs a client
  * that reads as it comes), then the client loses the rest. An answer that starts with "error: " is a
- * failure the client prints to its error output. No state here: the
- * daemon's own renderer writes the answers.
+ * failure the client prints to its error output. The renderer gets the
+ * sender's credentials as the kernel tells them (SO_PASSCRED), for the
+ * requests that change something. No state here: the daemon's own
+ * renderer writes the answers.
  */
 #include <errno.h>
 #include <poll.h>
@@ -24,6 +26,7 @@
 #define CTL_CHUNK	32768
 #define CTL_BURST	16
 #define CTL_WAIT_MS	1000	/* most an answer waits for a slow client */
+#define CTL_REQUEST_MAX	255	/* longer requests are cut: unknown */
 
 static const char ctl_oom[] = "error: out of memory\n";
 
@@ -52,7 +55,9 @@ int ctlsock_open(const char *path)
 		return -errno;
 	if (path[0] != '@')
 		unlink(path);	/* a stale socket of an earlier run */
-	if (bind(fd, (struct sockaddr *)&sun, len)) {
+	/* Requests come with their sender's pid, uid and gid. */
+	if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int)) ||
+	    bind(fd, (struct sockaddr *)&sun, len)) {
 		int err = -errno;
 
 		close(fd);
@@ -112,19 +117,36 @@ void ctlsock_serve(int fd, ctlsock_render_fn render, void *ctx)
 	/* A bounded batch: a flood of requests never starves the packets. */
 	for (i = 0; i < CTL_BURST; i++) {
 		struct sockaddr_un from;
-		socklen_t fromlen = sizeof(from);
-		char req[64], *s = NULL;
+		char req[CTL_REQUEST_MAX + 1], *s = NULL;
+		union {
+			struct cmsghdr align;
+			char buf[CMSG_SPACE(sizeof(struct ucred))];
+		} control;
+		struct iovec iov = { .iov_base = req, .iov_len = sizeof(req) - 1 };
+		struct msghdr msg = {
+			.msg_name = &from, .msg_namelen = sizeof(from),
+			.msg_iov = &iov, .msg_iovlen = 1,
+			.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+		};
+		const struct ucred *cred = NULL;
+		struct cmsghdr *c;
+		socklen_t fromlen;
 		size_t len = 0;
 		bool json, ok;
 		ssize_t n;
 		FILE *b;
 
-		n = recvfrom(fd, req, sizeof(req) - 1, MSG_DONTWAIT,
-			     (struct sockaddr *)&from, &fromlen);
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
 		if (n < 0)
 			return;
+		fromlen = msg.msg_namelen;
 		if (fromlen <= offsetof(struct sockaddr_un, sun_path))
 			continue;	/* unnamed: nowhere to answer */
+		/* The kernel's word on who sent it (SO_PASSCRED). */
+		for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS &&
+			    c->cmsg_len == CMSG_LEN(sizeof(struct ucred)))
+				cred = (const struct ucred *)CMSG_DATA(c);
 		req[n] = 0;
 		req[strcspn(req, "\n")] = 0;
 		json = strlen(req) > 5 && !strcmp(req + strlen(req) - 5, " json");
@@ -132,7 +154,7 @@ void ctlsock_serve(int fd, ctlsock_render_fn render, void *ctx)
 			req[strlen(req) - 5] = 0;
 		b = open_memstream(&s, &len);
 		if (b) {
-			if (render(ctx, req, json, b))
+			if (render(ctx, req, json, cred, b))
 				fprintf(b, "error: unknown request \"%s\"\n", req);
 			ok = !ferror(b);
 			ok = !fclose(b) && ok;

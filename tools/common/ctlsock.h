@@ -9,11 +9,14 @@
 /* Bind the control socket at @path ("@name": abstract): fd or -errno. */
 int ctlsock_open(const char *path);
 void ctlsock_close(int fd, const char *path);
+struct ucred;
 /*
  * Write the answer to request @req (without its " json") to @out: 0, or
- * -1 for a request it does not know.
+ * -1 for a request it does not know. @cred: who sent it, as the kernel
+ * says (NULL if it did not).
  */
-typedef int (*ctlsock_render_fn)(void *ctx, const char *req, bool json, FILE *out);
+typedef int (*ctlsock_render_fn)(void *ctx, const char *req, bool json,
+				 const struct ucred *cred, FILE *out);
 /* Answer the pending requests (a bounded batch). */
 void ctlsock_serve(int fd, ctlsock_render_fn render, void *ctx);
 /*

@@ -6,11 +6,16 @@
  * packet, byte and wrong-interface counts, age, idle time), as text or,
  * with " json", one JSON object. `mgm-fwd -s` and `mgm-fwd -M` ask. And
  * "mfe-records": the same MFEs as binary records for libmgm's MFE calls
- * (lib/mfe_wire.h). Reads the daemon's state on its one thread.
+ * (lib/mfe_wire.h), and "set-mfe": MgmSetMfe's change of an MFE's upstream
+ * neighbour, from a sender with CAP_NET_ADMIN for a protocol that owns the
+ * MFE's incoming interface. Reads the daemon's state on its one thread.
  */
 #include <arpa/inet.h>
+#include <linux/capability.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include "ctlsock.h"
 #include "fwd.h"
 #include "json.h"
@@ -158,6 +163,7 @@ static void render_records(struct fwd *f, FILE *b)
 				.source = e->source, .route_network = e->route_network,
 				.route_mask = e->route_mask,
 				.route_protocol = e->route_protocol,
+				.upstream = e->upstream,
 				.uptime_ms = now - e->created_ms,
 				.timeout_ms = f->timeout_ms,
 			};
@@ -180,8 +186,75 @@ static void render_records(struct fwd *f, FILE *b)
 	}
 }
 
-static int render(void *ctx, const char *req, bool json, FILE *b)
+/*
+ * May the sender of a request change state? Root, or CAP_NET_ADMIN in its
+ * effective set (read from /proc now: a pid reused since the request was
+ * sent would be judged instead, which the sender cannot arrange).
+ */
+static bool may_change(const struct ucred *cred)
 {
+	char path[64], buf[4096], *p;
+	unsigned long long eff;
+	size_t n = 0;
+	FILE *f;
+
+	if (!cred)
+		return false;
+	if (cred->uid == 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)cred->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	p = strstr(buf, "\nCapEff:");
+	if (!p)
+		return false;
+	eff = strtoull(p + 8, NULL, 16);
+	return eff & (1ull << CAP_NET_ADMIN);
+}
+
+/* "set-mfe PROTOCOL COMPONENT SOURCE GROUP UPSTREAM" (lib/mfe_wire.h). */
+static void set_mfe(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	unsigned int proto, comp, source, group, upstream;
+	struct mgm_owner_query q = { 0 };
+	struct fwd_mfe *e;
+
+	if (sscanf(req, MGM_FWD_SET_REQUEST " %x %x %x %x %x", &proto, &comp, &source,
+		   &group, &upstream) != 5) {
+		fprintf(b, "error: bad request \"%s\"\n", req);
+		return;
+	}
+	if (!may_change(cred)) {
+		fputs(MGM_FWD_ERR_DENIED, b);
+		return;
+	}
+	e = mfe_find(f, source, group);
+	if (!e) {
+		fputs(MGM_FWD_ERR_NOT_FOUND, b);
+		return;
+	}
+	/* Its incoming interface: the VIF its MFC entry expects it on. */
+	if (e->parent >= 0 && e->parent < FWD_MAX_VIFS)
+		q.ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
+	if (!q.ifindex || ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) ||
+	    q.protocol_id != proto || q.component_id != comp) {
+		fputs(MGM_FWD_ERR_NOT_OWNER, b);
+		return;
+	}
+	e->upstream = upstream;
+	fputs("ok\n", b);
+}
+
+static int render(void *ctx, const char *req, bool json, const struct ucred *cred, FILE *b)
+{
+	if (!strncmp(req, MGM_FWD_SET_REQUEST " ", strlen(MGM_FWD_SET_REQUEST) + 1) && !json) {
+		set_mfe(ctx, req, cred, b);
+		return 0;
+	}
 	if (!strcmp(req, MGM_FWD_MFE_REQUEST) && !json) {
 		render_records(ctx, b);
 		return 0;

@@ -100,6 +100,7 @@ struct fwd_mfe {
 	uint32_t route_network, route_mask;	/* that route's prefix */
 	uint8_t route_protocol;		/* its rtm_protocol */
 	int arrival;			/* ifindex its first packet came on */
+	uint32_t upstream;		/* neighbour towards S (MgmSetMfe), 0 */
 	int parent;			/* the VIF the MFC entry expects it on */
 	uint32_t oifs;			/* outgoing VIFs, bit per VIF */
 	uint64_t created_ms;

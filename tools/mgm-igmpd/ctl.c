@@ -221,10 +221,12 @@ struct render_ctx {
 	uint64_t now;
 };
 
-static int ctl_render(void *ctx, const char *req, bool json, FILE *b)
+static int ctl_render(void *ctx, const char *req, bool json, const struct ucred *cred,
+		      FILE *b)
 {
 	const struct render_ctx *r = ctx;
 
+	(void)cred;	/* nothing here changes state */
 	if (!strcmp(req, "stats"))
 		ctl_render_stats(r->d, json, r->now, b);
 	else if (!strcmp(req, "groups"))
