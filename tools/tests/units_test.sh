@@ -4,11 +4,11 @@
 # with the programs as built, and the section 8 pages with their options
 # (no device, no systemd needed):
 #  - each unit's ExecStart, run with the example config uncommented (and
-#    the interfaces made "lo"), gets past option and file parsing: on a
-#    host without /dev/mgm it fails at run time (exit 2), never with a
-#    usage error (exit 1);
+#    the interfaces made "lo"; mgm-fwd.service has none), gets past option
+#    and file parsing: on a host without /dev/mgm it fails at run time
+#    (exit 2), never with a usage error (exit 1);
 #  - the units' files are the ones the examples install (/etc/mgm/...);
-#  - every long option of mgm-igmpd and mgmctl is in its man page;
+#  - every long option of mgm-igmpd, mgmctl and mgm-fwd is in its man page;
 #  - systemd-analyze verify finds nothing but the absent binaries and man
 #    pages (skipped without systemd-analyze).
 # TAP with kselftest totals.
@@ -28,7 +28,7 @@ uncomment() { sed -e 's/^#\([a-z]\)/\1/' -e 's/eth[0-9]/lo/g' "$1"; }
 execstart() { sed -n 's/^ExecStart=//p' "packaging/systemd/$1"; }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..10"
 for u in mgm-igmpd.service:igmpd.conf mgm-static.service:static.conf; do
 	unit=${u%%:*} conf=${u#*:}
 	cmd=$(execstart "$unit")
@@ -45,6 +45,19 @@ for u in mgm-igmpd.service:igmpd.conf mgm-static.service:static.conf; do
 		[ $rc = 2 ]; ok $? "$unit: $(basename "$prog") ${args[*]/#$D\//} parses the example (exit $rc: ${out%%$'\n'*})"
 	fi
 done
+
+# mgm-fwd.service: no configuration file; its ExecStart gets past option
+# parsing (exit 2 at run time without /dev/mgm), and the unit is installed.
+grep -q "^packaging/systemd/mgm-fwd.service lib/systemd/system/" debian/mgm-tools.install
+ok $? "mgm-fwd.service is installed by mgm-tools"
+set -- $(execstart mgm-fwd.service)
+prog=$bindir/$(basename "$1"); shift
+out=$("$prog" "$@" 2>&1 </dev/null); rc=$?
+if [ -e /dev/mgm ]; then
+	skip=$((skip + 1)); n=$((n + 1)); echo "ok $n # SKIP mgm-fwd.service: /dev/mgm exists here (it would start)"
+else
+	[ $rc = 2 ]; ok $? "mgm-fwd.service: $(basename "$prog") $* gets past its options (exit $rc: ${out%%$'\n'*})"
+fi
 
 missing=
 for o in $(sed -n '/longopts\[\] = {/,/NULL, 0, NULL, 0/p' tools/mgm-igmpd/config.c |
