@@ -506,6 +506,23 @@ static void no_mfe_left(struct __test_metadata *_metadata)
 	EXPECT_EQ(0u, num);
 }
 
+/* MgmGetMfe's outgoing interfaces of (S1,G1) are exactly @want (ifindexes). */
+static void mfe_oifs_are(struct __test_metadata *_metadata, unsigned int n,
+			 const unsigned int *want)
+{
+	union {
+		MIB_IPMCAST_MFE mfe;
+		BYTE bytes[SIZEOF_MIB_MFE(32)];
+	} u;
+	const MIB_IPMCAST_OIF *oif = (const void *)(u.bytes + SIZEOF_MIB_MFE(0));
+	unsigned int i;
+
+	ASSERT_EQ(NO_ERROR, get_mfe(S1, G1, &u.mfe));
+	ASSERT_EQ(n, u.mfe.ulNumOutIf);
+	for (i = 0; i < n; i++)
+		EXPECT_EQ(want[i], oif[i].dwOutIfIndex);
+}
+
 /*
  * IGMPv2 and v3 EXCLUDE receivers get every datagram; the one that did
  * not join gets none; mgm-fwd's MFE and the kernel's MFC say the same;
@@ -555,6 +572,7 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 	mfc = mfc_line(S1, G1);
 	EXPECT_STREQ("iif rs oifs r1", mfe);
 	EXPECT_STREQ("iif 0 oifs 1", mfc);
+	mfe_oifs_are(_metadata, 1, (unsigned int[]){ if_nametoindex("r1") });
 	free(mfe);
 	free(mfc);
 
@@ -569,6 +587,7 @@ TEST_F_TIMEOUT(fwd, joined_receivers_get_every_datagram_and_only_they, 120)
 	mfc = mfc_line(S1, G1);
 	EXPECT_STREQ("iif rs oifs none", mfe);
 	EXPECT_STREQ("iif 0 oifs", mfc);
+	mfe_oifs_are(_metadata, 0, NULL);
 	free(mfe);
 	free(mfc);
 }
