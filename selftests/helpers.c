@@ -320,6 +320,18 @@ int module_reload(const char *params)
 	return module_load(params);
 }
 
+void dump_log(const char *path)
+{
+	char *s = read_file(path), *line, *save = NULL;
+
+	if (!s)
+		return;
+	fprintf(stderr, "# --- %s\n", path);
+	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		fprintf(stderr, "#   %s\n", line);
+	free(s);
+}
+
 char *read_file(const char *path)
 {
 	size_t len = 0, cap = 4096;

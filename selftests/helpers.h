@@ -84,6 +84,8 @@ unsigned long env_ulong(const char *name, unsigned long def);
 
 /* The whole of a (proc) file, NUL-terminated, malloc()ed; NULL on error. */
 char *read_file(const char *path);
+/* Print file @path to stderr as TAP comments (a failed test's daemon log). */
+void dump_log(const char *path);
 /* Count the lines of /proc/net/mgm's body that have join state. */
 long proc_entries(const char *text);
 

@@ -68,18 +68,6 @@ FIXTURE_SETUP(igmpd)
 	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&rpc, PIM, 77, &self->proto));
 }
 
-static void dump_log(const char *path)
-{
-	char *s = read_file(path), *line, *save = NULL;
-
-	if (!s)
-		return;
-	fprintf(stderr, "# --- %s\n", path);
-	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		fprintf(stderr, "#   %s\n", line);
-	free(s);
-}
-
 /*
  * Wait until @pid, not our child, has exited (gone, or a zombie: its
  * files, /dev/mgm among them, are closed), so that the module can be

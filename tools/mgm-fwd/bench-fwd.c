@@ -619,6 +619,17 @@ static int join_leave(struct lab *l, unsigned int base, uint64_t *join, uint64_t
 	return n;
 }
 
+/* The lines of @n sorted rounds of one peer. */
+static void print_join_leave(const char *peer, int n, const uint64_t *join,
+			     const uint64_t *leave)
+{
+	printf("bench: join_first n=%d median_us=%llu p99_us=%llu peer=%s\n", n,
+	       (unsigned long long)join[n / 2], (unsigned long long)join[(n * 99) / 100], peer);
+	printf("bench: leave_last n=%d median_us=%llu%s peer=%s\n", n,
+	       (unsigned long long)leave[n / 2],
+	       leave[n / 2] + 100000 >= LEAVE_WINDOW_US ? " bound=window" : "", peer);
+}
+
 static void bench_join(struct lab *l)
 {
 	char *igmpd_argv[] = { "mgm-igmpd", "-c", IGMPD_CTL, "--forward", "-i", "rs", "-i", "r1",
@@ -643,12 +654,7 @@ static void bench_join(struct lab *l)
 	stop(fwd);
 	stop(igmpd);
 	if (n[0])
-		printf("bench: join_first n=%d median_us=%llu p99_us=%llu peer=mgm\n"
-		       "bench: leave_last n=%d median_us=%llu%s peer=mgm\n", n[0],
-		       (unsigned long long)join[0][n[0] / 2],
-		       (unsigned long long)join[0][(n[0] * 99) / 100], n[0],
-		       (unsigned long long)leave[0][n[0] / 2],
-		       leave[0][n[0] / 2] + 100000 >= LEAVE_WINDOW_US ? " bound=window" : "");
+		print_join_leave("mgm", n[0], join[0], leave[0]);
 	if (!have("igmpproxy")) {
 		printf("bench: note no igmpproxy in the guest: no join ratio\n");
 		return;
@@ -666,12 +672,7 @@ static void bench_join(struct lab *l)
 		printf("bench: note igmpproxy forwarded nothing (/tmp/bench-igmpproxy.log)\n");
 		return;
 	}
-	printf("bench: join_first n=%d median_us=%llu p99_us=%llu peer=igmpproxy\n"
-	       "bench: leave_last n=%d median_us=%llu%s peer=igmpproxy\n", n[1],
-	       (unsigned long long)join[1][n[1] / 2],
-	       (unsigned long long)join[1][(n[1] * 99) / 100], n[1],
-	       (unsigned long long)leave[1][n[1] / 2],
-	       leave[1][n[1] / 2] + 100000 >= LEAVE_WINDOW_US ? " bound=window" : "");
+	print_join_leave("igmpproxy", n[1], join[1], leave[1]);
 	if (n[0])
 		printf("bench: join_first_ratio n=%d mgm_over_igmpproxy=%.2f target=1 lower=better\n",
 		       n[0], (double)join[0][n[0] / 2] / (double)join[1][n[1] / 2]);
