@@ -11,8 +11,14 @@
  * state on it, counted per protocol. The protocol whose call caused a
  * change (@cause) is never told about it, except of LocalJoins on taking
  * an interface; protocols of a file being closed are told nothing.
+ *
+ * The forwarder's MFE reports (mgm_mfe_report(), D19) are told the same
+ * way, under the same lock, from the ownerships at that moment; they
+ * change no membership, so the table and its generation stay as they are.
  */
 #include <linux/netdevice.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 #include <net/route.h>
 #include "key.h"
 #include "mgm.h"
@@ -114,15 +120,27 @@ static unsigned int mgm_entry_protocols(const struct mgm_entry *e,
 	return !!*first + !!*second;
 }
 
+/* The owner of an interface: its routing owner, else IGMP, else NULL. */
+static struct mgm_proto *mgm_if_owner(struct mgm_net *mn, u32 ifindex,
+				      __be32 nexthop)
+{
+	struct mgm_own *routing, *igmp;
+
+	if (!ifindex)
+		return NULL;
+	mgm_owners(mn, ifindex, nexthop, &routing, &igmp);
+	if (routing)
+		return routing->proto;
+	return igmp ? igmp->proto : NULL;
+}
+
 /*
- * The protocol owning the interface of the namespace's unicast route to
- * @source now: its routing owner, else IGMP. NULL without a route or an
- * owner.
+ * The owner of the interface of the namespace's unicast route to @source
+ * now. NULL without a route or an owner.
  */
 static struct mgm_proto *mgm_rpf_owner(struct mgm_net *mn, u32 source)
 {
 	struct flowi4 fl4 = { .daddr = htonl(source) };
-	struct mgm_own *routing, *igmp;
 	struct rtable *rt;
 	int ifindex;
 
@@ -131,10 +149,7 @@ static struct mgm_proto *mgm_rpf_owner(struct mgm_net *mn, u32 source)
 		return NULL;
 	ifindex = rt->dst.dev->ifindex;
 	ip_rt_put(rt);
-	mgm_owners(mn, ifindex, 0, &routing, &igmp);
-	if (routing)
-		return routing->proto;
-	return igmp ? igmp->proto : NULL;
+	return mgm_if_owner(mn, ifindex, 0);
 }
 
 static void mgm_alert_table(struct mgm_net *mn, const struct mgm_entry *e,
@@ -246,4 +261,189 @@ void mgm_alert_igmp_enable(struct mgm_net *mn, struct mgm_own *igmp,
 			mgm_tell_by(mn, taker, igmp->proto,
 				    MGM_EVENT_LOCAL_JOIN, 0,
 				    mgm_member_entry(m)->key, igmp);
+}
+
+/* --- MFE reports (D19) ------------------------------------------------------ */
+
+static bool mgm_alerted(const struct mgm_proto *to)
+{
+	return to && !to->gone && mgm_evq_wants(to->file, MGM_SUBSCRIBE_ALERTS);
+}
+
+static void mgm_mfe_fill(struct mgm_net *mn, struct mgm_evslot *ev,
+			 const struct mgm_proto *to, u16 type,
+			 const struct mgm_mfe_report *r)
+{
+	mgm_event_fill(mn, ev, type, MGM_EVENT_MFE,
+		       mgm_key(r->source, r->group), NULL, NULL);
+	ev->handle = to->handle;
+	ev->in_ifindex = r->in_ifindex;
+	ev->in_nexthop = r->in_nexthop;
+}
+
+/* One event of an MFE for @to; whether @to receives its alerts. */
+static bool mgm_mfe_tell(struct mgm_net *mn, struct mgm_proto *to, u16 type,
+			 const struct mgm_mfe_report *r, u32 ifindex,
+			 __be32 nexthop)
+{
+	struct mgm_evslot ev;
+
+	if (!mgm_alerted(to))
+		return false;
+	mgm_mfe_fill(mn, &ev, to, type, r);
+	ev.ifindex = ifindex;
+	ev.nexthop = nexthop;
+	if (type == MGM_EVENT_PRUNE_ALERT)
+		ev.timeout = r->timeout;
+	mgm_evq_push(to->file, &ev);
+	return true;
+}
+
+/*
+ * One CreationAlert to each owner of outgoing interfaces, listing its own,
+ * in the order of @out; @slots has room for @n records. Returns the owners
+ * told.
+ */
+static u32 mgm_mfe_tell_created(struct mgm_net *mn,
+				const struct mgm_mfe_report *r,
+				const struct mgm_mfe_out *out, unsigned int n,
+				struct mgm_evslot *slots)
+{
+	struct mgm_proto *owner[MGM_MFE_MAX_OUT], *p;
+	unsigned int i, j, k;
+	u32 told = 0;
+
+	for (i = 0; i < n; i++)
+		owner[i] = mgm_if_owner(mn, out[i].ifindex, out[i].nexthop);
+	for (i = 0; i < n; i++) {
+		p = owner[i];
+		if (!p)
+			continue;
+		for (j = i, k = 0; j < n; j++) {
+			if (owner[j] != p)
+				continue;
+			owner[j] = NULL;
+			if (!mgm_alerted(p))
+				continue;
+			mgm_mfe_fill(mn, &slots[k], p,
+				     MGM_EVENT_CREATION_ALERT, r);
+			slots[k].ifindex = out[j].ifindex;
+			slots[k].nexthop = out[j].nexthop;
+			if (k)
+				slots[k - 1].flags |= MGM_EVENT_MORE;
+			k++;
+		}
+		if (k) {
+			mgm_evq_push_all(p->file, slots, k);
+			told++;
+		}
+	}
+	return told;
+}
+
+static int mgm_mfe_validate(const struct mgm_mfe_report *r)
+{
+	bool created = r->kind == MGM_MFE_CREATED;
+	bool wrong_if = r->kind == MGM_MFE_WRONG_IF;
+
+	if (r->kind < MGM_MFE_CREATED || r->kind > MGM_MFE_WRONG_IF ||
+	    r->flags || r->pad)
+		return -EINVAL;
+	if (!mgm_addr_is_unicast(be32_to_cpu(r->source)) ||
+	    !mgm_addr_is_multicast(be32_to_cpu(r->group)))
+		return -EINVAL;
+	if (!r->in_ifindex && r->in_nexthop)
+		return -EINVAL;
+	if (wrong_if ? !r->ifindex : r->ifindex || r->nexthop)
+		return -EINVAL;
+	if (r->kind != MGM_MFE_EMPTIED && r->timeout)
+		return -EINVAL;
+	if (!created && r->out_count)
+		return -EINVAL;
+	if (!r->out_count && r->out_list)
+		return -EINVAL;
+	if (r->out_count > MGM_MFE_MAX_OUT)
+		return -E2BIG;
+	return 0;
+}
+
+/* Each outgoing interface is one, listed once, and not the incoming one. */
+static int mgm_mfe_validate_out(const struct mgm_mfe_report *r,
+				const struct mgm_mfe_out *out)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < r->out_count; i++) {
+		if (!out[i].ifindex)
+			return -EINVAL;
+		if (out[i].ifindex == r->in_ifindex &&
+		    out[i].nexthop == r->in_nexthop)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (out[j].ifindex == out[i].ifindex &&
+			    out[j].nexthop == out[i].nexthop)
+				return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * mgm_mfe_report - the forwarder reports what happened to an MFE
+ *	(MGM_IOC_MFE_REPORT): tell the protocols D19 names
+ * @mf:		the forwarder's file
+ * @arg:	the report; @told is set to the protocols told
+ */
+int mgm_mfe_report(struct mgm_file *mf, struct mgm_mfe_report *arg)
+{
+	struct mgm_mfe_out out[MGM_MFE_MAX_OUT];
+	struct mgm_evslot *slots = NULL;
+	struct mgm_net *mn = mf->mn;
+	struct mgm_proto *in_owner;
+	int ret;
+
+	ret = mgm_mfe_validate(arg);
+	if (ret)
+		return ret;
+	if (arg->out_count) {
+		if (copy_from_user(out, u64_to_user_ptr(arg->out_list),
+				   arg->out_count * sizeof(out[0])))
+			return -EFAULT;
+		ret = mgm_mfe_validate_out(arg, out);
+		if (ret)
+			return ret;
+		slots = kmalloc_array(arg->out_count, sizeof(*slots),
+				      GFP_KERNEL);
+		if (!slots)
+			return -ENOMEM;
+	}
+
+	arg->told = 0;
+	mutex_lock(&mn->lock);
+	in_owner = mgm_if_owner(mn, arg->in_ifindex, arg->in_nexthop);
+	switch (arg->kind) {
+	case MGM_MFE_CREATED:
+		arg->told += mgm_mfe_tell(mn, in_owner, MGM_EVENT_RPF, arg,
+					  0, 0);
+		arg->told += mgm_mfe_tell_created(mn, arg, out, arg->out_count,
+						  slots);
+		break;
+	case MGM_MFE_EMPTIED:
+		arg->told += mgm_mfe_tell(mn, in_owner, MGM_EVENT_PRUNE_ALERT,
+					  arg, arg->in_ifindex,
+					  arg->in_nexthop);
+		break;
+	case MGM_MFE_FILLED:
+		arg->told += mgm_mfe_tell(mn, in_owner, MGM_EVENT_JOIN_ALERT,
+					  arg, 0, 0);
+		break;
+	case MGM_MFE_WRONG_IF:
+		arg->told += mgm_mfe_tell(mn, mgm_if_owner(mn, arg->ifindex,
+							   arg->nexthop),
+					  MGM_EVENT_WRONG_IF, arg,
+					  arg->ifindex, arg->nexthop);
+		break;
+	}
+	mutex_unlock(&mn->lock);
+	kfree(slots);
+	return 0;
 }

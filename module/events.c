@@ -168,6 +168,34 @@ void mgm_evq_push(struct mgm_file *mf, const struct mgm_evslot *ev)
 		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
 }
 
+/*
+ * Queue the @n records of one alert for @mf together, or count them all
+ * as lost: a reader never gets part of one. Under mgm_net.lock, like
+ * mgm_evq_push().
+ */
+void mgm_evq_push_all(struct mgm_file *mf, const struct mgm_evslot *ev,
+		      unsigned int n)
+{
+	struct mgm_evq *q = mf->evq;
+	unsigned int i;
+	bool wake;
+
+	spin_lock(&q->lock);
+	if (q->lost || q->cap - q->count < n) {
+		q->lost += n;
+		q->lost_seq = ev[n - 1].seq;
+		wake = q->lost == n && !q->count;
+	} else {
+		for (i = 0; i < n; i++)
+			q->ring[(q->head + q->count + i) % q->cap] = ev[i];
+		wake = !q->count;
+		q->count += n;
+	}
+	spin_unlock(&q->lock);
+	if (wake && wq_has_sleeper(&q->wait))
+		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+}
+
 static void mgm_evslot_to_user(const struct mgm_evslot *s, struct mgm_event *e)
 {
 	struct mgm_source_group sg;
@@ -188,9 +216,15 @@ static void mgm_evslot_to_user(const struct mgm_evslot *s, struct mgm_event *e)
 	e->ifindex = s->ifindex;
 	e->nexthop = s->nexthop;
 	e->flags = s->flags;
-	e->protocol_id = s->protocol_id;
-	e->component_id = s->component_id;
-	e->member_flags = s->member_flags;
+	if (s->flags & MGM_EVENT_MFE) {
+		e->in_ifindex = s->in_ifindex;
+		e->in_nexthop = s->in_nexthop;
+		e->timeout = s->timeout;
+	} else {
+		e->protocol_id = s->protocol_id;
+		e->component_id = s->component_id;
+		e->member_flags = s->member_flags;
+	}
 }
 
 /*

@@ -110,6 +110,7 @@ MGM_HANDLER(MGM_IOC_ENUM_NEXT, mgm_enum_next, struct mgm_enum_next)
 MGM_HANDLER(MGM_IOC_ENUM_END, mgm_enum_end, struct mgm_enum_end)
 MGM_HANDLER(MGM_IOC_STATS, mgm_stats, struct mgm_stats)
 MGM_HANDLER(MGM_IOC_SUBSCRIBE, mgm_subscribe, struct mgm_subscribe)
+MGM_HANDLER(MGM_IOC_MFE_REPORT, mgm_mfe_report, struct mgm_mfe_report)
 MGM_HANDLER(MGM_IOC_MEMBER_ENUM_START, mgm_member_enum_start,
 	    struct mgm_member_enum_start)
 MGM_HANDLER(MGM_IOC_MEMBER_ENUM_NEXT, mgm_member_enum_next,
@@ -154,6 +155,7 @@ static const struct mgm_ioctl_desc mgm_ioctls[] = {
 	MGM_IOCTL(ENUM_END, mgm_enum_end, 0),
 	MGM_IOCTL(STATS, mgm_stats, 0),
 	MGM_IOCTL(SUBSCRIBE, mgm_subscribe, 0),
+	MGM_IOCTL(MFE_REPORT, mgm_mfe_report, MGM_IOCTL_ADMIN),
 	MGM_IOCTL_UNDO(MEMBER_ENUM_START, mgm_member_enum_start, 0),
 	MGM_IOCTL_UNDO(MEMBER_ENUM_NEXT, mgm_member_enum_next,
 		       MGM_IOCTL_OUT_ON_ERROR),
@@ -424,8 +426,28 @@ static void __init mgm_check_abi(void)
 	MGM_CHECK_OFFSET(struct mgm_event, protocol_id, 52);
 	MGM_CHECK_OFFSET(struct mgm_event, component_id, 56);
 	MGM_CHECK_OFFSET(struct mgm_event, member_flags, 60);
+	MGM_CHECK_OFFSET(struct mgm_event, timeout, 60);
 	MGM_CHECK_OFFSET(struct mgm_event, lost, 64);
-	MGM_CHECK_OFFSET(struct mgm_event, reserved, 72);
+	MGM_CHECK_OFFSET(struct mgm_event, in_ifindex, 72);
+	MGM_CHECK_OFFSET(struct mgm_event, in_nexthop, 76);
+
+	MGM_CHECK_SIZE(struct mgm_mfe_out, 8);
+	MGM_CHECK_OFFSET(struct mgm_mfe_out, ifindex, 0);
+	MGM_CHECK_OFFSET(struct mgm_mfe_out, nexthop, 4);
+	MGM_CHECK_SIZE(struct mgm_mfe_report, 56);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, kind, 0);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, flags, 4);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, source, 8);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, group, 12);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, in_ifindex, 16);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, in_nexthop, 20);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, ifindex, 24);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, nexthop, 28);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, timeout, 32);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, out_count, 36);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, out_list, 40);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, told, 48);
+	MGM_CHECK_OFFSET(struct mgm_mfe_report, pad, 52);
 	MGM_CHECK_SIZE(struct mgm_member_enum_start, 48);
 	MGM_CHECK_OFFSET(struct mgm_member_enum_start, flags, 0);
 	MGM_CHECK_OFFSET(struct mgm_member_enum_start, cursor, 4);

@@ -171,8 +171,17 @@ struct mgm_evslot {
 	u32 handle;
 	u32 ifindex;
 	__be32 nexthop;
-	u32 protocol_id;
-	u32 component_id;
+	union {
+		struct {		/* membership events: their cause */
+			u32 protocol_id;
+			u32 component_id;
+		};
+		struct {		/* MGM_EVENT_MFE: the MFE's */
+			u32 in_ifindex;
+			__be32 in_nexthop;
+		};
+	};
+	u32 timeout;			/* MFE PRUNE_ALERT */
 	u16 type;
 	u8 flags;
 	u8 member_flags;
@@ -226,6 +235,8 @@ void mgm_owners(struct mgm_net *mn, u32 ifindex, __be32 nexthop,
 int mgm_subscribe(struct mgm_file *mf, struct mgm_subscribe *arg);
 bool mgm_evq_wants(const struct mgm_file *mf, u32 events);
 void mgm_evq_push(struct mgm_file *mf, const struct mgm_evslot *ev);
+void mgm_evq_push_all(struct mgm_file *mf, const struct mgm_evslot *ev,
+		      unsigned int n);
 ssize_t mgm_evq_read(struct mgm_file *mf, char __user *buf, size_t len,
 		     bool nonblock);
 __poll_t mgm_evq_poll(struct mgm_file *mf, struct file *file,
@@ -241,6 +252,7 @@ void mgm_alert_igmp_disable(struct mgm_net *mn, struct mgm_own *igmp,
 			    const struct mgm_proto *taker);
 void mgm_alert_igmp_enable(struct mgm_net *mn, struct mgm_own *igmp,
 			   struct mgm_proto *taker, bool taking);
+int mgm_mfe_report(struct mgm_file *mf, struct mgm_mfe_report *arg);
 
 /* cursor.c */
 int mgm_enum_start(struct mgm_file *mf, struct mgm_enum_start *arg);

@@ -102,7 +102,7 @@ static uint64_t ev_key(const struct mgm_event *e)
 		EXPECT_EQ(0u, (e)->nexthop);				\
 		EXPECT_EQ((uint32_t)(by), (e)->protocol_id);		\
 		EXPECT_EQ(0ull, (unsigned long long)(e)->lost);		\
-		EXPECT_EQ(0u, (e)->reserved[0] | (e)->reserved[1]);	\
+		EXPECT_EQ(0u, (e)->in_ifindex | (e)->in_nexthop);	\
 	} while (0)
 
 FIXTURE(ev) {
@@ -700,6 +700,298 @@ TEST_F(ev, table_subscription_sees_every_change)
 	ASSERT_EQ(1, drain(mon, e, 8));
 	EXPECT_EQ((uint32_t)MGM_EVENT_TABLE, e[0].type);
 	close(mon);
+}
+
+/* --- the forwarder's MFE reports (D19) ------------------------------------------------ */
+
+#define S_MFE	ip4(10, 81, 0, 5)
+#define G_MFE	ip4(232, 9, 1, 1)
+
+/* One MGM_IOC_MFE_REPORT; -errno, or 0 with the protocols told in *@told. */
+static int mfe_report(int fd, struct mgm_mfe_report *r, uint32_t *told)
+{
+	if (ioctl(fd, MGM_IOC_MFE_REPORT, r))
+		return -errno;
+	if (told)
+		*told = r->told;
+	return 0;
+}
+
+static struct mgm_mfe_report mfe_rep(uint32_t kind, int in)
+{
+	return (struct mgm_mfe_report){ .kind = kind, .source = S_MFE,
+					.group = G_MFE, .in_ifindex = (uint32_t)in };
+}
+
+/* An event about the MFE (S_MFE, G_MFE) for @to, with these fields. */
+#define EXPECT_MFE_EVENT(e, to, _type, _flags, _ifindex, _in, _timeout)	\
+	do {								\
+		EXPECT_EQ((uint32_t)(_type), (e)->type);		\
+		EXPECT_EQ((to)->handle, (e)->handle);			\
+		EXPECT_EQ((uint32_t)(MGM_EVENT_MFE | (_flags)), (e)->flags); \
+		EXPECT_EQ(sg_key(S_MFE, G_MFE), ev_key(e));		\
+		EXPECT_EQ(MASK32, (e)->source_mask);			\
+		EXPECT_EQ(MASK32, (e)->group_mask);			\
+		EXPECT_EQ((uint32_t)(_ifindex), (e)->ifindex);		\
+		EXPECT_EQ(0u, (e)->nexthop);				\
+		EXPECT_EQ(0u, (e)->protocol_id | (e)->component_id);	\
+		EXPECT_EQ((uint32_t)(_timeout), (e)->timeout);		\
+		EXPECT_EQ(0ull, (unsigned long long)(e)->lost);		\
+		EXPECT_EQ((uint32_t)(_in), (e)->in_ifindex);		\
+		EXPECT_EQ(0u, (e)->in_nexthop);				\
+	} while (0)
+
+/*
+ * A new MFE: RPF to the owner of its incoming interface (A); one
+ * CreationAlert to each owner of outgoing interfaces, listing only its
+ * own, in the report's order: B (two, the first with MORE), C (its routing
+ * interface, which IGMP co-owns), IGMP (the one it owns alone); nobody for
+ * the interface nobody owns.
+ */
+TEST_F(ev, mfe_created_tells_rpf_and_each_outgoing_owner)
+{
+	int if_d = make_dummy("evd"), if_e = make_dummy("eve"), if_f = make_dummy("evf");
+	struct mgm_mfe_out out[5];
+	struct mgm_mfe_report r = mfe_rep(MGM_MFE_CREATED, self->if_a);
+	struct mgm_event e[4];
+	struct mgm_stats st;
+	struct party igmp;
+	uint32_t told = 0;
+
+	ASSERT_LT(0, if_d);
+	ASSERT_LT(0, if_e);
+	ASSERT_LT(0, if_f);
+	ASSERT_EQ(0, party_open(&igmp, MGM_PROTO_IGMP, 1));
+	ASSERT_EQ(0, mgm_take(self->b.fd, self->b.handle, if_d, 0));
+	ASSERT_EQ(0, mgm_take(igmp.fd, igmp.handle, self->if_c, 0));
+	ASSERT_EQ(0, mgm_take(igmp.fd, igmp.handle, if_e, 0));
+	ASSERT_TRUE(quiet(self->a.fd) && quiet(self->b.fd) && quiet(self->c.fd) &&
+		    quiet(igmp.fd));
+
+	out[0] = (struct mgm_mfe_out){ .ifindex = (uint32_t)self->if_b };
+	out[1] = (struct mgm_mfe_out){ .ifindex = (uint32_t)self->if_c };
+	out[2] = (struct mgm_mfe_out){ .ifindex = (uint32_t)if_d };
+	out[3] = (struct mgm_mfe_out){ .ifindex = (uint32_t)if_e };
+	out[4] = (struct mgm_mfe_out){ .ifindex = (uint32_t)if_f };
+	r.out_count = 5;
+	r.out_list = (uintptr_t)out;
+	ASSERT_EQ(0, mfe_report(self->a.fd, &r, &told));
+	EXPECT_EQ(4u, told);
+
+	ASSERT_EQ(1, drain(self->a.fd, e, 4));
+	EXPECT_MFE_EVENT(&e[0], &self->a, MGM_EVENT_RPF, 0, 0, self->if_a, 0);
+	ASSERT_EQ(2, drain(self->b.fd, e + 1, 3));
+	EXPECT_MFE_EVENT(&e[1], &self->b, MGM_EVENT_CREATION_ALERT, MGM_EVENT_MORE,
+			 self->if_b, self->if_a, 0);
+	EXPECT_MFE_EVENT(&e[2], &self->b, MGM_EVENT_CREATION_ALERT, 0, if_d, self->if_a, 0);
+	EXPECT_EQ(e[0].seq + 1, e[1].seq);
+	EXPECT_EQ(e[1].seq + 1, e[2].seq);
+	ASSERT_EQ(1, drain(self->c.fd, e + 3, 1));
+	EXPECT_MFE_EVENT(&e[3], &self->c, MGM_EVENT_CREATION_ALERT, 0, self->if_c,
+			 self->if_a, 0);
+	EXPECT_EQ(e[2].seq + 1, e[3].seq);
+	ASSERT_EQ(1, drain(igmp.fd, e, 1));
+	EXPECT_MFE_EVENT(&e[0], &igmp, MGM_EVENT_CREATION_ALERT, 0, if_e, self->if_a, 0);
+	EXPECT_EQ(e[3].seq + 1, e[0].seq);
+	EXPECT_TRUE(quiet(self->a.fd) && quiet(self->b.fd) && quiet(self->c.fd) &&
+		    quiet(igmp.fd));
+
+	/* No incoming interface (no route): CreationAlerts only. */
+	r = mfe_rep(MGM_MFE_CREATED, 0);
+	r.out_count = 1;
+	r.out_list = (uintptr_t)&out[2];
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(1u, told);
+	ASSERT_EQ(1, drain(self->b.fd, e, 4));
+	EXPECT_MFE_EVENT(&e[0], &self->b, MGM_EVENT_CREATION_ALERT, 0, if_d, 0, 0);
+	/* A negative MFE (no outgoing interface): RPF only. */
+	r = mfe_rep(MGM_MFE_CREATED, self->if_b);
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(1u, told);
+	ASSERT_EQ(1, drain(self->b.fd, e, 4));
+	EXPECT_MFE_EVENT(&e[0], &self->b, MGM_EVENT_RPF, 0, 0, self->if_b, 0);
+	EXPECT_TRUE(quiet(self->a.fd) && quiet(self->c.fd) && quiet(igmp.fd));
+	/* No membership changed. */
+	ASSERT_EQ(0, mgm_stats_get(self->a.fd, &st));
+	EXPECT_EQ(0ull, (unsigned long long)st.entries);
+	close(igmp.fd);
+	del_link("evd");
+	del_link("eve");
+	del_link("evf");
+}
+
+TEST_F(ev, mfe_emptied_filled_and_wrong_if)
+{
+	struct mgm_mfe_report r = mfe_rep(MGM_MFE_EMPTIED, self->if_a);
+	struct mgm_subscribe none = { .events = 0 };
+	struct mgm_event e[2];
+	int if_x = make_dummy("evx");
+	uint32_t told = 0;
+
+	ASSERT_LT(0, if_x);
+	/* The outgoing list emptied: PruneAlert (FALSE) to A, with the timeout. */
+	r.timeout = 900;
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(1u, told);
+	ASSERT_EQ(1, drain(self->a.fd, e, 2));
+	EXPECT_MFE_EVENT(&e[0], &self->a, MGM_EVENT_PRUNE_ALERT, 0, self->if_a,
+			 self->if_a, 900);
+	/* ... and filled again: JoinAlert (FALSE) to A. */
+	r = mfe_rep(MGM_MFE_FILLED, self->if_a);
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(1u, told);
+	ASSERT_EQ(1, drain(self->a.fd, e, 2));
+	EXPECT_MFE_EVENT(&e[0], &self->a, MGM_EVENT_JOIN_ALERT, 0, 0, self->if_a, 0);
+	/* A packet on B's interface: WrongIf to B. */
+	r = mfe_rep(MGM_MFE_WRONG_IF, self->if_a);
+	r.ifindex = (uint32_t)self->if_b;
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(1u, told);
+	ASSERT_EQ(1, drain(self->b.fd, e, 2));
+	EXPECT_MFE_EVENT(&e[0], &self->b, MGM_EVENT_WRONG_IF, 0, self->if_b, self->if_a, 0);
+	EXPECT_TRUE(quiet(self->a.fd) && quiet(self->b.fd) && quiet(self->c.fd));
+
+	/* Interfaces nobody owns: nobody. */
+	r = mfe_rep(MGM_MFE_WRONG_IF, self->if_a);
+	r.ifindex = (uint32_t)if_x;
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(0u, told);
+	r = mfe_rep(MGM_MFE_FILLED, if_x);
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(0u, told);
+	/* An owner whose file does not receive its alerts is not told. */
+	ASSERT_EQ(0, ioctl(self->a.fd, MGM_IOC_SUBSCRIBE, &none));
+	r = mfe_rep(MGM_MFE_FILLED, self->if_a);
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(0u, told);
+	EXPECT_TRUE(quiet(self->b.fd) && quiet(self->c.fd));
+	del_link("evx");
+}
+
+/* Each rule of MGM_IOC_MFE_REPORT, with otherwise valid input; nobody told. */
+TEST_F(ev, mfe_report_validation)
+{
+	struct mgm_mfe_out out[MGM_MFE_MAX_OUT + 1], good = { .ifindex = 0 };
+	struct mgm_mfe_report r;
+	uint32_t i;
+	pid_t pid;
+	int status;
+
+	good.ifindex = (uint32_t)self->if_b;
+	for (i = 0; i <= MGM_MFE_MAX_OUT; i++)
+		out[i] = (struct mgm_mfe_out){ .ifindex = 1000 + i };
+#define BAD(err, ...)							\
+	do {								\
+		r = mfe_rep(MGM_MFE_CREATED, self->if_a);		\
+		r.out_count = 1;					\
+		r.out_list = (uintptr_t)&good;				\
+		__VA_ARGS__;						\
+		EXPECT_EQ(-(err), mfe_report(self->c.fd, &r, NULL));	\
+	} while (0)
+	BAD(0);				/* the valid one (told below) */
+	ASSERT_EQ(1, drain(self->a.fd, (struct mgm_event[2]){ { 0 } }, 2));
+	ASSERT_EQ(1, drain(self->b.fd, (struct mgm_event[2]){ { 0 } }, 2));
+	BAD(EINVAL, r.kind = 0);
+	BAD(EINVAL, r.kind = MGM_MFE_WRONG_IF + 1);
+	BAD(EINVAL, r.flags = 1);
+	BAD(EINVAL, r.pad = 1);
+	BAD(EINVAL, r.source = 0);
+	BAD(EINVAL, r.source = ip4(224, 1, 1, 1));
+	BAD(EINVAL, r.source = ip4(255, 255, 255, 255));
+	BAD(EINVAL, r.group = ip4(10, 1, 1, 1));
+	BAD(EINVAL, r.group = 0);
+	BAD(EINVAL, r.in_ifindex = 0; r.in_nexthop = ip4(10, 0, 0, 1));
+	BAD(EINVAL, r.ifindex = (uint32_t)self->if_c);
+	BAD(EINVAL, r.nexthop = ip4(10, 0, 0, 1));
+	BAD(EINVAL, r.timeout = 900);
+	BAD(EINVAL, r.out_count = 0);			/* a list without a count */
+	BAD(E2BIG, r.out_count = MGM_MFE_MAX_OUT + 1; r.out_list = (uintptr_t)out);
+	BAD(EINVAL, good.ifindex = 0);
+	good.ifindex = (uint32_t)self->if_b;
+	BAD(EINVAL, good.ifindex = (uint32_t)self->if_a);	/* the incoming one */
+	good.ifindex = (uint32_t)self->if_b;
+	BAD(EINVAL, out[1] = out[0]; r.out_count = 2; r.out_list = (uintptr_t)out);
+	out[1].ifindex = 1001;
+	BAD(EFAULT, r.out_list = 1);
+	/* The other kinds take no list, ... */
+	BAD(EINVAL, r.kind = MGM_MFE_FILLED);
+	BAD(EINVAL, r.kind = MGM_MFE_EMPTIED);
+	/* ... WRONG_IF needs the interface the packet came on, ... */
+	BAD(EINVAL, r.kind = MGM_MFE_WRONG_IF; r.out_count = 0; r.out_list = 0);
+	/* ... and only EMPTIED has a timeout. */
+	BAD(EINVAL, r.kind = MGM_MFE_FILLED; r.out_count = 0; r.out_list = 0;
+	    r.timeout = 900);
+	/* The positive controls of the last three. */
+	BAD(0, r.kind = MGM_MFE_FILLED; r.out_count = 0; r.out_list = 0);
+	BAD(0, r.kind = MGM_MFE_EMPTIED; r.out_count = 0; r.out_list = 0; r.timeout = 9);
+	BAD(0, r.kind = MGM_MFE_WRONG_IF; r.out_count = 0; r.out_list = 0;
+	    r.ifindex = (uint32_t)self->if_b);
+	/* The largest list. */
+	BAD(0, r.out_count = MGM_MFE_MAX_OUT; r.out_list = (uintptr_t)out);
+#undef BAD
+	EXPECT_EQ(3, drain(self->a.fd, (struct mgm_event[4]){ { 0 } }, 4));
+	EXPECT_EQ(1, drain(self->b.fd, (struct mgm_event[4]){ { 0 } }, 4));
+	EXPECT_TRUE(quiet(self->c.fd));
+
+	/* Without CAP_NET_ADMIN: EPERM. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		int fd;
+
+		if (drop_net_admin())
+			_exit(100);
+		fd = mgm_open_dev();
+		if (fd < 0)
+			_exit(101);
+		r = mfe_rep(MGM_MFE_FILLED, self->if_a);
+		_exit(mfe_report(fd, &r, NULL) == -EPERM ? 0 : 102);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+	EXPECT_TRUE(quiet(self->a.fd) && quiet(self->b.fd));
+}
+
+/* The records of one CreationAlert are queued together or lost together. */
+TEST_F(ev, mfe_creation_alert_whole_or_lost)
+{
+	struct mgm_mfe_report r = mfe_rep(MGM_MFE_FILLED, self->if_b);
+	struct mgm_event *e = calloc(4200, EV);
+	int if_d = make_dummy("evd");
+	struct mgm_mfe_out out[2];
+	uint32_t i;
+
+	ASSERT_TRUE(e != NULL);
+	ASSERT_LT(0, if_d);
+	ASSERT_EQ(0, mgm_take(self->b.fd, self->b.handle, if_d, 0));
+	/* B's queue (4096) gets 4095 JoinAlerts: room for one more record. */
+	for (i = 0; i < 4095; i++) {
+		ASSERT_EQ(0, mfe_report(self->c.fd, &r, NULL));
+	}
+	out[0] = (struct mgm_mfe_out){ .ifindex = (uint32_t)self->if_b };
+	out[1] = (struct mgm_mfe_out){ .ifindex = (uint32_t)if_d };
+	r = mfe_rep(MGM_MFE_CREATED, self->if_a);
+	r.out_count = 2;
+	r.out_list = (uintptr_t)out;
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, NULL));
+	ASSERT_EQ(4096, drain(self->b.fd, e, 4200));
+	for (i = 0; i < 4095; i++) {
+		ASSERT_EQ((uint32_t)MGM_EVENT_JOIN_ALERT, e[i].type);
+	}
+	EXPECT_EQ((uint32_t)MGM_EVENT_OVERFLOW, e[4095].type);
+	EXPECT_EQ(2ull, (unsigned long long)e[4095].lost);
+	EXPECT_EQ(e[4094].seq + 3, e[4095].seq);	/* the RPF to A, then the two */
+	ASSERT_EQ(1, drain(self->a.fd, e, 2));
+	EXPECT_MFE_EVENT(&e[0], &self->a, MGM_EVENT_RPF, 0, 0, self->if_a, 0);
+	/* With room again, the whole alert. */
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, NULL));
+	ASSERT_EQ(2, drain(self->b.fd, e, 4));
+	EXPECT_MFE_EVENT(&e[0], &self->b, MGM_EVENT_CREATION_ALERT, MGM_EVENT_MORE,
+			 self->if_b, self->if_a, 0);
+	EXPECT_MFE_EVENT(&e[1], &self->b, MGM_EVENT_CREATION_ALERT, 0, if_d, self->if_a, 0);
+	free(e);
+	del_link("evd");
 }
 
 TEST_HARNESS_MAIN

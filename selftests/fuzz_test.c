@@ -128,7 +128,7 @@ static const unsigned int mgm_cmds[] = {
 	MGM_IOC_REGISTER, MGM_IOC_DEREGISTER, MGM_IOC_TAKE_INTERFACE,
 	MGM_IOC_RELEASE_INTERFACE, MGM_IOC_GET_OWNER, MGM_IOC_ADD_MEMBERSHIP,
 	MGM_IOC_DELETE_MEMBERSHIP, MGM_IOC_BATCH, MGM_IOC_ENUM_START,
-	MGM_IOC_ENUM_NEXT, MGM_IOC_ENUM_END, MGM_IOC_STATS,
+	MGM_IOC_ENUM_NEXT, MGM_IOC_ENUM_END, MGM_IOC_STATS, MGM_IOC_MFE_REPORT,
 };
 #define NCMDS	(sizeof(mgm_cmds) / sizeof(mgm_cmds[0]))
 
@@ -174,6 +174,8 @@ static bool errno_documented(unsigned int cmd, bool exact, int err)
 		return err == EINVAL;
 	case _IOC_NR(MGM_IOC_STATS):
 		return false;
+	case _IOC_NR(MGM_IOC_MFE_REPORT):
+		return err == EINVAL || err == E2BIG || err == ENOMEM;
 	}
 	return exact ? false : err == ENOTTY;
 }

@@ -86,6 +86,8 @@ unsigned long env_ulong(const char *name, unsigned long def);
 char *read_file(const char *path);
 /* Print file @path to stderr as TAP comments (a failed test's daemon log). */
 void dump_log(const char *path);
+/* Drop CAP_NET_ADMIN from this process (all sets): 0 or -errno. */
+int drop_net_admin(void);
 /* Count the lines of /proc/net/mgm's body that have join state. */
 long proc_entries(const char *text);
 

@@ -26,9 +26,10 @@
  *    is EINVAL. Batch records (struct mgm_batch) follow the same rule
  *    through @record_size.
  *  - Commands that change state (register, take/release, add/delete,
- *    batch) need CAP_NET_ADMIN in the user namespace owning the table's
- *    network namespace, checked against the credentials of the file's
- *    opener: EPERM otherwise. Enumeration and statistics need only the file.
+ *    batch) and the forwarder's MFE reports need CAP_NET_ADMIN in the user
+ *    namespace owning the table's network namespace, checked against the
+ *    credentials of the file's opener: EPERM otherwise. Enumeration and
+ *    statistics need only the file.
  *  - A command whose argument struct cannot be read, or (for commands that
  *    return results in it) cannot be written back, fails with EFAULT and
  *    has no effect. Should another thread unmap or write-protect the
@@ -52,6 +53,7 @@
  *          is reached; nothing was changed
  *  ENOMEM  an allocation failed; nothing was changed
  *  ERANGE  MGM_IOC_ENUM_NEXT: not even one record fits the buffer
+ *  E2BIG   MGM_IOC_MFE_REPORT: more outgoing interfaces than MGM_MFE_MAX_OUT
  *  EFAULT  a user pointer is invalid
  */
 #ifndef _UAPI_LINUX_MGM_H
@@ -468,11 +470,19 @@ struct mgm_member_record {
 #define MGM_EVENT_ENABLE_IGMP	6	/* ... and is done: re-add memberships */
 #define MGM_EVENT_TABLE		7	/* a membership changed (TABLE) */
 #define MGM_EVENT_OVERFLOW	8	/* events were lost: see @lost */
+/* Since 1.1, from the forwarder's MGM_IOC_MFE_REPORT (flags: MGM_EVENT_MFE). */
+#define MGM_EVENT_RPF		9	/* new MFE: its incoming interface is yours */
+#define MGM_EVENT_CREATION_ALERT 10	/* new MFE: one of its outgoing interfaces is yours */
+#define MGM_EVENT_WRONG_IF	11	/* a packet of an MFE came on your interface */
 
 /* Event flags (struct mgm_event.flags). */
 #define MGM_EVENT_MEMBER	0x1	/* JOIN: bMemberUpdate; PRUNE: bMemberDelete */
 #define MGM_EVENT_NEW		0x2	/* TABLE: the membership was created */
 #define MGM_EVENT_GONE		0x4	/* TABLE: the membership went away */
+/* About an MFE (MGM_IOC_MFE_REPORT); JOIN, PRUNE: bMemberUpdate/Delete FALSE */
+#define MGM_EVENT_MFE		0x8
+/* CREATION_ALERT: the next record is part of the same alert */
+#define MGM_EVENT_MORE		0x10
 
 /**
  * struct mgm_subscribe - choose the events this file receives
@@ -519,21 +529,36 @@ struct mgm_subscribe {
  * @group:		its group
  * @group_mask:		its mask
  * @ifindex:		the interface: PRUNE_ALERT (the interface of the
- *			membership whose removal caused it), LOCAL_JOIN,
- *			LOCAL_LEAVE, DISABLE_IGMP, ENABLE_IGMP, TABLE; 0 for
- *			JOIN_ALERT
+ *			membership whose removal caused it; with
+ *			MGM_EVENT_MFE the MFE's incoming interface),
+ *			LOCAL_JOIN, LOCAL_LEAVE, DISABLE_IGMP, ENABLE_IGMP,
+ *			TABLE, CREATION_ALERT (the outgoing interface this
+ *			record lists), WRONG_IF (the interface the packet
+ *			came on); 0 for JOIN_ALERT and RPF
  * @nexthop:		the interface's next hop
- * @flags:		MGM_EVENT_MEMBER, MGM_EVENT_NEW, MGM_EVENT_GONE
+ * @flags:		MGM_EVENT_MEMBER, MGM_EVENT_NEW, MGM_EVENT_GONE,
+ *			MGM_EVENT_MFE, MGM_EVENT_MORE
  * @protocol_id:	the protocol whose change caused the event (TABLE:
  *			the membership's protocol); 0 when none did (a device
- *			went away)
+ *			went away, or the event is about an MFE)
  * @component_id:	its component id
  * @member_flags:	TABLE: the membership's flags after the change (0 once
  *			it is gone)
+ * @timeout:		PRUNE_ALERT with MGM_EVENT_MFE: the MFE's idle timeout
+ *			in seconds, what PruneAlert offers as *pdwTimeout
  * @lost:		OVERFLOW: how many events for this file were counted
  *			and not queued since the last OVERFLOW record (its
  *			@seq is that of the last one lost); 0 otherwise
- * @reserved:		zero
+ * @in_ifindex:		events with MGM_EVENT_MFE: the MFE's incoming
+ *			interface (0: none, no route towards its source);
+ *			0 otherwise (this and @in_nexthop were "reserved",
+ *			always zero, before 1.1)
+ * @in_nexthop:		its next hop
+ *
+ * The records of one CREATION_ALERT (one per outgoing interface of the
+ * protocol told, all but the last with MGM_EVENT_MORE) are queued together
+ * or, when the queue cannot take them all, counted as lost together: a
+ * reader never sees part of one.
  *
  * read() takes as many whole records as fit in its buffer (EINVAL if not
  * even one does), and blocks while the queue is empty unless the file is
@@ -553,9 +578,87 @@ struct mgm_event {
 	__u32	flags;
 	__u32	protocol_id;
 	__u32	component_id;
-	__u32	member_flags;
+	union {
+		__u32	member_flags;
+		__u32	timeout;
+	};
 	__u64	lost;
-	__u32	reserved[2];
+	__u32	in_ifindex;
+	__be32	in_nexthop;
+};
+
+/*
+ * MFE reports (docs/forwarding.md): the namespace's forwarder (mgm-fwd)
+ * tells the module what happened to one of its MFEs, and the module tells
+ * the protocols that D19 names, as events on their files (above), from
+ * its ownerships at that moment. "The owner" of an interface is its
+ * routing owner, else its IGMP owner. A report changes no membership.
+ *  CREATED   a new MFE (@source, @group), incoming @in_ifindex (0: no
+ *            route towards S), outgoing interfaces @out_list: RPF to the
+ *            owner of the incoming interface, then one CREATION_ALERT to
+ *            each owner of outgoing interfaces, listing only its own.
+ *  EMPTIED   its outgoing list became empty: PRUNE_ALERT (MGM_EVENT_MFE,
+ *            bMemberDelete FALSE) with @timeout to the incoming owner.
+ *  FILLED    its outgoing list is no longer empty: JOIN_ALERT
+ *            (MGM_EVENT_MFE, bMemberUpdate FALSE) to the incoming owner.
+ *  WRONG_IF  one of its packets came on @ifindex, not the incoming
+ *            interface: WRONG_IF to the owner of @ifindex.
+ */
+#define MGM_MFE_CREATED		1
+#define MGM_MFE_EMPTIED		2
+#define MGM_MFE_FILLED		3
+#define MGM_MFE_WRONG_IF	4
+
+/* Most outgoing interfaces one report lists: the kernel's MAXVIFS. */
+#define MGM_MFE_MAX_OUT		32
+
+/**
+ * struct mgm_mfe_out - one outgoing interface of a CREATED report
+ * @ifindex:	the interface; not 0, not the incoming one, listed once
+ * @nexthop:	its next hop
+ */
+struct mgm_mfe_out {
+	__u32	ifindex;
+	__be32	nexthop;
+};
+
+/**
+ * struct mgm_mfe_report - the forwarder reports an MFE event
+ *	(MGM_IOC_MFE_REPORT; needs CAP_NET_ADMIN)
+ * @kind:	MGM_MFE_CREATED, _EMPTIED, _FILLED or _WRONG_IF; else EINVAL
+ * @flags:	must be zero
+ * @source:	the MFE's source: unicast, not 0 (else EINVAL)
+ * @group:	its group: multicast (else EINVAL)
+ * @in_ifindex:	its incoming interface, 0 if it has none
+ * @in_nexthop:	that interface's next hop
+ * @ifindex:	WRONG_IF: the interface the packet came on (not 0); must be
+ *		0 for the other kinds
+ * @nexthop:	its next hop (WRONG_IF only, else 0)
+ * @timeout:	EMPTIED: the MFE's idle timeout in seconds; must be 0 for
+ *		the other kinds
+ * @out_count:	CREATED: number of struct mgm_mfe_out at @out_list, at most
+ *		MGM_MFE_MAX_OUT (else E2BIG); must be 0 for the other kinds
+ * @out_list:	CREATED: user pointer to them (EFAULT if unreadable); must
+ *		be 0 when @out_count is
+ * @told:	out: how many protocols an event was queued (or counted as
+ *		lost) for; protocols whose file does not receive its alerts
+ *		are not told
+ * @pad:	must be zero
+ */
+struct mgm_mfe_report {
+	__u32	kind;
+	__u32	flags;
+	__be32	source;
+	__be32	group;
+	__u32	in_ifindex;
+	__be32	in_nexthop;
+	__u32	ifindex;
+	__be32	nexthop;
+	__u32	timeout;
+	__u32	out_count;
+	__u64	out_list;
+	__u32	told;
+	__u32	pad;
 };
 
 #define MGM_IOC_REGISTER		_IOWR(MGM_IOC_MAGIC, 0x01, struct mgm_register)
@@ -574,5 +677,6 @@ struct mgm_event {
 #define MGM_IOC_MEMBER_ENUM_NEXT	_IOWR(MGM_IOC_MAGIC, 0x0E, struct mgm_enum_next)
 /* 0x20-0x2F: events. */
 #define MGM_IOC_SUBSCRIBE		_IOWR(MGM_IOC_MAGIC, 0x20, struct mgm_subscribe)
+#define MGM_IOC_MFE_REPORT		_IOWR(MGM_IOC_MAGIC, 0x21, struct mgm_mfe_report)
 
 #endif /* _UAPI_LINUX_MGM_H */
