@@ -81,6 +81,7 @@ static struct {
 struct ev_proto {
 	ROUTING_PROTOCOL_CONFIG cfg;
 	struct libmgm_view *view;
+	DWORD protocol_id, component_id;
 };
 
 static bool ev_has_callback(const ROUTING_PROTOCOL_CONFIG *c)
@@ -157,6 +158,8 @@ static bool ev_lookup(uint32_t kid, struct ev_proto *p)
 	if (slot && slot->view) {
 		p->cfg = slot->config;
 		p->view = slot->view;
+		p->protocol_id = slot->protocol_id;
+		p->component_id = slot->component_id;
 		found = true;
 	}
 	libmgm_unlock();
@@ -363,6 +366,11 @@ static void ev_handle(int fd, const struct mgm_event *e)
 		ev.window = false;
 	if (!ev_lookup(e->handle, &p))
 		return;			/* deregistered, or no callbacks */
+	if (e->flags & MGM_EVENT_MFE) {
+		/* The forwarder's: not in the table, so never filtered. */
+		libmgm_mfe_deliver(&p.cfg, p.protocol_id, p.component_id, e);
+		return;
+	}
 	ev_deliver(&p, e->type, e->source, e->group, e->ifindex, e->nexthop,
 		   (e->flags & MGM_EVENT_MEMBER) ? 1 : 0, filter);
 }

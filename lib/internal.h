@@ -9,6 +9,7 @@
 #define MGM_INTERNAL_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include "mgm.h"
 
 /* --- error.c: the one errno -> Win32 table -------------------------------- */
@@ -188,5 +189,17 @@ void libmgm_reg_unlock(void);
 int libmgm_fd(void);
 /* ioctl() on the device: 0 or -errno. */
 int libmgm_ioctl(int fd, unsigned long cmd, void *arg);
+
+/*
+ * mfe.c: the answer of mgm-fwd to @req on its control socket, malloc()ed
+ * in *@out; its length, or -errno (-ECONNREFUSED, -ENOENT: no forwarder).
+ */
+ssize_t libmgm_fwd_ask(const char *req, char **out);
+/*
+ * mfe_events.c: deliver @e, an event with MGM_EVENT_MFE, to the protocol
+ * (@protocol_id, @component_id) whose callbacks are @c; the dispatcher's.
+ */
+void libmgm_mfe_deliver(const ROUTING_PROTOCOL_CONFIG *c, DWORD protocol_id,
+			DWORD component_id, const struct mgm_event *e);
 
 #endif /* MGM_INTERNAL_H */

@@ -39,8 +39,8 @@ _Static_assert(offsetof(MIB_IPMCAST_MFE, ulUpTime) == 36 &&
 
 enum mfe_form { FORM_MFE, FORM_STATS, FORM_STATS_EX };
 
-/* The answer of mgm-fwd to @req, malloc()ed in *@out: its length, -errno. */
-static ssize_t fwd_ask(const char *req, char **out)
+/* The answer of mgm-fwd to @req (internal.h). */
+ssize_t libmgm_fwd_ask(const char *req, char **out)
 {
 	const char *path = getenv(MGM_FWD_CONTROL_ENV);
 	struct sockaddr_un sun = { .sun_family = AF_UNIX }, me = { .sun_family = AF_UNIX };
@@ -132,7 +132,7 @@ static long fwd_mfes(struct mgm_fwd_mfe_record **out)
 {
 	struct mgm_fwd_mfe_record *recs;
 	char *buf = NULL;
-	ssize_t len = fwd_ask(MGM_FWD_MFE_REQUEST, &buf);
+	ssize_t len = libmgm_fwd_ask(MGM_FWD_MFE_REQUEST, &buf);
 	size_t n, i;
 
 	*out = NULL;
@@ -384,7 +384,7 @@ DWORD MgmSetMfe(HANDLE hProtocol, PMIB_IPMCAST_MFE pmimm)
 		return ERROR_INVALID_PARAMETER;
 	snprintf(req, sizeof(req), MGM_FWD_SET_REQUEST " %x %x %x %x %x", proto, comp,
 		 pmimm->dwSource, pmimm->dwGroup, pmimm->dwUpStrmNgbr);
-	len = fwd_ask(req, &ans);
+	len = libmgm_fwd_ask(req, &ans);
 	if (len == -ECONNREFUSED || len == -ENOENT)
 		return ERROR_NOT_FOUND;	/* no forwarder: no MFE */
 	if (len < 0)

@@ -26,6 +26,22 @@
  * owns.
  */
 #define MGM_FWD_SET_REQUEST	"set-mfe"
+/*
+ * The callbacks' answers (lib/mfe_events.c), same rules and errors, each
+ * for the MFE (SOURCE, GROUP):
+ *  "set-rpf PROTOCOL COMPONENT SOURCE GROUP IFINDEX UPSTREAM": an Rpf
+ *	callee's incoming interface and upstream neighbour; the protocol must
+ *	own the MFE's incoming interface.
+ *  "disable-oif PROTOCOL COMPONENT SOURCE GROUP IFINDEX": a CreationAlert
+ *	callee took its outgoing interface IFINDEX out; it must own it.
+ *  "set-timeout PROTOCOL COMPONENT SOURCE GROUP SECONDS": a PruneAlert
+ *	callee's idle timeout; the protocol must own the incoming interface.
+ */
+#define MGM_FWD_RPF_REQUEST	"set-rpf"
+#define MGM_FWD_DISABLE_REQUEST	"disable-oif"
+#define MGM_FWD_TIMEOUT_REQUEST	"set-timeout"
+#define MGM_FWD_ERR_NOT_OIF_OWNER "error: the protocol does not own that outgoing interface\n"
+#define MGM_FWD_ERR_BAD_IF	"error: the interface has no VIF\n"
 #define MGM_FWD_ERR_NOT_FOUND	"error: no such MFE\n"
 #define MGM_FWD_ERR_NOT_OWNER	"error: the protocol does not own the MFE's incoming interface\n"
 #define MGM_FWD_ERR_DENIED	"error: CAP_NET_ADMIN is needed\n"

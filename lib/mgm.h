@@ -57,6 +57,13 @@ extern "C" {
 #ifndef _WINDEF_	/* already defined when a Windows compatibility layer is in use */
 typedef uint32_t DWORD, *PDWORD;
 typedef int32_t BOOL, *PBOOL;
+/* windef.h's, which Windows code expects beside BOOL. */
+#ifndef TRUE
+#define TRUE	1
+#endif
+#ifndef FALSE
+#define FALSE	0
+#endif
 typedef uint8_t BYTE, *PBYTE;
 typedef uint32_t ULONG, *PULONG;	/* 32 bits, as on Windows */
 typedef void *PVOID;

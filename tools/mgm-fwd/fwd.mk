@@ -55,6 +55,13 @@ $(B)/lib/tests/mfe_host_test: lib/tests/mfe_host_test.c tools/common/ctlsock.c \
 	@mkdir -p $(@D)
 	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -pthread -o $@ $< tools/common/ctlsock.c $(LIB_A)
 
+# libmgm's MFE callbacks: a fake device's records, a stand-in daemon's requests.
+$(B)/lib/tests/mfe_events_host_test: lib/tests/mfe_events_host_test.c tools/common/ctlsock.c \
+		tools/common/ctlsock.h lib/tests/fake_dev.h lib/mfe_wire.h $(LIB_HDRS) $(LIB_A) \
+		$(B)/linux/.done
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -I$(TOOLS_COMMON) -pthread -o $@ $< tools/common/ctlsock.c $(LIB_A)
+
 # mgm-fwd's parts without main.c, on the build machine (make lib-check):
 # memberships, MFEs, expiry, the upcall parser fed crafted upcalls.
 FWD_PART_SRCS := $(filter-out $(FWD_DIR)/main.c,$(FWD_SRCS))
