@@ -42,6 +42,7 @@
 #define MGM_FWD_TIMEOUT_REQUEST	"set-timeout"
 #define MGM_FWD_ERR_NOT_OIF_OWNER "error: the protocol does not own that outgoing interface\n"
 #define MGM_FWD_ERR_BAD_IF	"error: the interface has no VIF\n"
+#define MGM_FWD_ERR_BAD_TIMEOUT	"error: the timeout must be 1 to 86400 s\n"
 #define MGM_FWD_ERR_NOT_FOUND	"error: no such MFE\n"
 #define MGM_FWD_ERR_NOT_OWNER	"error: the protocol does not own the MFE's incoming interface\n"
 #define MGM_FWD_ERR_DENIED	"error: CAP_NET_ADMIN is needed\n"

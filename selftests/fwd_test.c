@@ -27,8 +27,10 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -717,6 +719,265 @@ TEST_F_TIMEOUT(fwd, set_mfe_by_the_owner_of_the_incoming_interface, 120)
 	EXPECT_EQ(NO_ERROR, MgmReleaseInterfaceOwnership(pim, if_nametoindex("rs"), 0));
 	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(pim));
 	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(other));
+}
+
+/* --- the MFE callbacks (D19), to a protocol the test registers ----------------------- */
+
+/*
+ * What the test protocol's MFE callbacks were called with, one line each:
+ * "rpf S G in IF", "creation S G in IF: OIF ...", "prune S G IF FALSE T",
+ * "join S G FALSE", "wrong_if S G IF" (interfaces by name). Membership
+ * alerts (TRUE) are not MFE callbacks and are left out. Written on
+ * libmgm's thread, read by the test: under the lock.
+ */
+static struct {
+	pthread_mutex_t lock;
+	char line[64][160];
+	int n;
+	bool disable;		/* CreationAlert: take every listed interface out */
+	DWORD s2_in;		/* Rpf of S2's MFE: answer this incoming interface */
+	DWORD timeout;		/* PruneAlert: answer this (0: leave it) */
+} cbs = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static void cb_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void cb_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&cbs.lock);
+	if (cbs.n < 64) {
+		va_start(ap, fmt);
+		vsnprintf(cbs.line[cbs.n++], sizeof(cbs.line[0]), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&cbs.lock);
+}
+
+/* "S G" of an MFE, into @buf. */
+static const char *sg(DWORD s, DWORD g, char *buf)
+{
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &s, a, sizeof(a));
+	inet_ntop(AF_INET, &g, b, sizeof(b));
+	snprintf(buf, 40, "%s %s", a, b);
+	return buf;
+}
+
+static const char *ifn(DWORD ifindex, char *buf)
+{
+	return if_indextoname(ifindex, buf) ? buf : "?";
+}
+
+static DWORD t_rpf(DWORD s, DWORD sm, DWORD g, DWORD gm, PDWORD in, PDWORD nh, PDWORD up,
+		   DWORD hs, PBYTE hdr, PBYTE route)
+{
+	char a[40], i[IF_NAMESIZE];
+
+	cb_note("rpf %s in %s", sg(s, g, a), ifn(*in, i));
+	if (s == S2 && cbs.s2_in)
+		*in = cbs.s2_in;
+	return NO_ERROR;
+}
+
+static DWORD t_creation(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD in, DWORD nh, DWORD n,
+			PMGM_IF_ENTRY oif)
+{
+	char a[40], i[IF_NAMESIZE], list[100] = "";
+	size_t len = 0;
+	DWORD k;
+
+	for (k = 0; k < n; k++) {
+		len += (size_t)snprintf(list + len, sizeof(list) - len, " %s",
+					ifn(oif[k].dwIfIndex, i));
+		if (cbs.disable)
+			oif[k].bIsEnabled = FALSE;
+	}
+	cb_note("creation %s in %s:%s", sg(s, g, a), ifn(in, i), list);
+	return NO_ERROR;
+}
+
+static DWORD t_prune(DWORD s, DWORD sm, DWORD g, DWORD gm, DWORD ifx, DWORD nh, BOOL member,
+		     PDWORD timeout)
+{
+	char a[40], i[IF_NAMESIZE];
+
+	if (member)
+		return NO_ERROR;
+	cb_note("prune %s %s FALSE %u", sg(s, g, a), ifn(ifx, i), *timeout);
+	if (cbs.timeout)
+		*timeout = cbs.timeout;
+	return NO_ERROR;
+}
+
+static DWORD t_join(DWORD s, DWORD sm, DWORD g, DWORD gm, BOOL member)
+{
+	char a[40];
+
+	if (!member)
+		cb_note("join %s FALSE", sg(s, g, a));
+	return NO_ERROR;
+}
+
+static DWORD t_wrong_if(DWORD s, DWORD g, DWORD ifx, DWORD nh, DWORD hs, PBYTE hdr)
+{
+	char a[40], i[IF_NAMESIZE];
+
+	cb_note("wrong_if %s %s", sg(s, g, a), ifn(ifx, i));
+	return NO_ERROR;
+}
+
+/* The lines so far, one per line ("" if none). */
+static char *cb_lines(void)
+{
+	char *out = calloc(64, 162);
+	int i;
+
+	pthread_mutex_lock(&cbs.lock);
+	for (i = 0; out && i < cbs.n; i++) {
+		strcat(out, cbs.line[i]);
+		strcat(out, "\n");
+	}
+	pthread_mutex_unlock(&cbs.lock);
+	return out;
+}
+
+/* Wait (WAIT_MS at most) until there are @n lines; then a little for extra ones. */
+static char *cb_wait(int n)
+{
+	uint64_t end = lab_now_ms() + WAIT_MS;
+	int have;
+
+	do {
+		pthread_mutex_lock(&cbs.lock);
+		have = cbs.n;
+		pthread_mutex_unlock(&cbs.lock);
+		if (have >= n)
+			break;
+		usleep(20000);
+	} while (lab_now_ms() < end);
+	usleep(300000);
+	return cb_lines();
+}
+
+/* The callback lines after the first @from. */
+#define EXPECT_CALLBACKS(from, want)					\
+	do {								\
+		char *_all = cb_wait(from);				\
+		const char *_p = _all;					\
+		int _k;							\
+									\
+		for (_k = 0; _p && _k < (from); _k++) {			\
+			_p = strchr(_p, '\n');				\
+			_p = _p ? _p + 1 : NULL;			\
+		}							\
+		EXPECT_STREQ(want, _p ? _p : "(fewer lines)");		\
+		free(_all);						\
+	} while (0)
+
+/*
+ * D19's callbacks, to whom it says, from real flows. The test's protocol
+ * (PIM) owns rs, the incoming interface of everything from the source,
+ * and r1; mgm-igmpd (IGMP) owns r2 and r3, without MFE callbacks.
+ *  - (S1,G1) with r1 and r2 joined: Rpf to PIM (rs); CreationAlert to PIM
+ *    listing r1 only (r2 is IGMP's). PIM disables r1: r1 gets nothing more.
+ *  - r2 leaves: the outgoing list empties: PruneAlert FALSE to PIM on rs
+ *    with the daemon's 30 s; PIM answers 4 s.
+ *  - r1 leaves and joins again: a new membership enables r1 again, the
+ *    list fills: JoinAlert FALSE to PIM; r1 gets every datagram again.
+ *  - r1 leaves: PruneAlert FALSE offering PIM's 4 s; the MFE is gone
+ *    after about 4 s idle, not the daemon's 30.
+ *  - (S2,G1): PIM's Rpf answers r3 as the incoming interface: S2's packets
+ *    come on rs, a wrong interface now: exactly one WrongIf to PIM for the
+ *    burst (the kernel sends one per MFE per 3 s), on rs. The MFE emptying
+ *    then tells r3's owner (IGMP), not PIM.
+ */
+TEST_F_TIMEOUT(fwd, mfe_callbacks_go_where_d19_says, 150)
+{
+	ROUTING_PROTOCOL_CONFIG rpc = {
+		.pfnRpfCallback = t_rpf, .pfnCreationAlertCallback = t_creation,
+		.pfnPruneAlertCallback = t_prune, .pfnJoinAlertCallback = t_join,
+		.pfnWrongIfCallback = t_wrong_if,
+	};
+	uint64_t t0;
+	HANDLE pim;
+	char *mfe;
+
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&rpc, 3, 7, &pim));
+	ASSERT_EQ(NO_ERROR, MgmTakeInterfaceOwnership(pim, if_nametoindex("rs"), 0));
+	ASSERT_EQ(NO_ERROR, MgmTakeInterfaceOwnership(pim, if_nametoindex("r1"), 0));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, true));
+
+	cbs.disable = true;
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_CALLBACKS(0, "rpf 10.1.0.2 239.1.1.1 in rs\n"
+			 "creation 10.1.0.2 239.1.1.1 in rs: r1\n");
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(0, count(self->count_fd[R1], 0, G1));
+	EXPECT_EQ(BURST, count(self->count_fd[R2], S1, G1));
+	mfe = mfe_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r2", mfe);
+	free(mfe);
+
+	cbs.timeout = 4;
+	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, false));
+	EXPECT_CALLBACKS(2, "prune 10.1.0.2 239.1.1.1 rs FALSE 30\n");
+	cbs.timeout = 0;
+
+	ASSERT_EQ(0, lab_node_leave(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, false));
+	ASSERT_EQ(0, lab_node_join(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, true));
+	EXPECT_CALLBACKS(3, "join 10.1.0.2 239.1.1.1 FALSE\n");
+	reset_counts(self);
+	ASSERT_EQ(BURST, send_burst(self, 0, G1, BURST));
+	EXPECT_EQ(BURST, count(self->count_fd[R1], S1, G1));
+	EXPECT_EQ(0, count(self->count_fd[R2], 0, G1));
+	mfe = mfe_line(S1, G1);
+	EXPECT_STREQ("iif rs oifs r1", mfe);
+	free(mfe);
+
+	ASSERT_EQ(0, lab_node_leave(&self->node[R1], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r1", 0, G1, false));
+	t0 = lab_now_ms();
+	EXPECT_CALLBACKS(4, "prune 10.1.0.2 239.1.1.1 rs FALSE 4\n");
+	for (;;) {
+		mfe = mfe_line(S1, G1);
+		if (!*mfe || lab_now_ms() - t0 > 20000)
+			break;
+		free(mfe);
+		usleep(100000);
+	}
+	EXPECT_STREQ("", mfe);		/* gone, ... */
+	free(mfe);
+	EXPECT_GT(15000u, lab_now_ms() - t0);	/* ... well before the daemon's 30 s */
+
+	/* S2: the Rpf callee moves the incoming interface to r3. */
+	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, true));
+	cbs.s2_in = if_nametoindex("r3");
+	cbs.disable = false;
+	ASSERT_EQ(BURST, send_burst(self, 1, G1, BURST));
+	EXPECT_CALLBACKS(5, "rpf 10.1.0.3 239.1.1.1 in rs\n"
+			 "wrong_if 10.1.0.3 239.1.1.1 rs\n");
+	mfe = mfe_line(S2, G1);
+	EXPECT_STREQ("iif r3 oifs r2", mfe);
+	free(mfe);
+	/* Emptied: r3's owner is told, not PIM. */
+	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, wait_member("r2", 0, G1, false));
+	EXPECT_CALLBACKS(7, "");
+	EXPECT_LT(0, fwd_stat("protocols_told"));
+	EXPECT_EQ(0, fwd_stat("answers_refused"));
+	EXPECT_EQ(NO_ERROR, MgmReleaseInterfaceOwnership(pim, if_nametoindex("rs"), 0));
+	EXPECT_EQ(NO_ERROR, MgmReleaseInterfaceOwnership(pim, if_nametoindex("r1"), 0));
+	EXPECT_EQ(NO_ERROR, MgmDeRegisterMProtocol(pim));
 }
 
 /*

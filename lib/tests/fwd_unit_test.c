@@ -203,20 +203,20 @@ TEST_F(fwd, outgoing_interfaces_follow_the_memberships)
 	EXPECT_EQ(0u, e->oifs);
 
 	e->iif = 10;			/* as if towards S through rs */
-	mfe_entry_changed(f, 0, G1);
+	mfe_entry_changed(f, 0, G1, 0);
 	EXPECT_EQ(1u << 1, e->oifs);
 	ASSERT_EQ(1, set(f, S1, G1, 12, 3, FWD));
-	mfe_entry_changed(f, S1, G1);
+	mfe_entry_changed(f, S1, G1, 0);
 	EXPECT_EQ(1u << 1 | 1u << 2, e->oifs);
 	ASSERT_EQ(1, set(f, 0, 0, 10, 3, FWD));	/* (*,*) on the incoming one */
-	mfe_entry_changed(f, 0, 0);
+	mfe_entry_changed(f, 0, 0, 0);
 	EXPECT_EQ(1u << 1 | 1u << 2, e->oifs);
 	ASSERT_EQ(1, set(f, 0, G1, 11, 3, 0));
-	mfe_entry_changed(f, 0, G1);
+	mfe_entry_changed(f, 0, G1, 0);
 	EXPECT_EQ(1u << 2, e->oifs);
 	/* Another group's change leaves it alone. */
 	ASSERT_EQ(1, set(f, 0, G2, 11, 3, FWD));
-	mfe_entry_changed(f, 0, G2);
+	mfe_entry_changed(f, 0, G2, 0);
 	EXPECT_EQ(1u << 2, e->oifs);
 	/* r2's VIF goes: out of the MFE; rs's goes: the MFE goes. */
 	memset(&f->vifs.vif[2], 0, sizeof(f->vifs.vif[2]));
@@ -288,7 +288,7 @@ TEST_F(fwd, mfes_survive_growth)
 	}
 	EXPECT_EQ(12000u, ok);
 	ASSERT_EQ(1, set(f, 0, 0, 11, 3, FWD));
-	mfe_entry_changed(f, 0, 0);
+	mfe_entry_changed(f, 0, 0, 0);
 	for (i = 0, ok = 0; i < 12000; i++)
 		ok += mfe_find(f, htonl(0x0a000000u + i), htonl(0xef040000u + i % 50))->oifs ==
 		      1u << 1;

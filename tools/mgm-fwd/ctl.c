@@ -6,9 +6,13 @@
  * packet, byte and wrong-interface counts, age, idle time), as text or,
  * with " json", one JSON object. `mgm-fwd -s` and `mgm-fwd -M` ask. And
  * "mfe-records": the same MFEs as binary records for libmgm's MFE calls
- * (lib/mfe_wire.h), and "set-mfe": MgmSetMfe's change of an MFE's upstream
- * neighbour, from a sender with CAP_NET_ADMIN for a protocol that owns the
- * MFE's incoming interface. Reads the daemon's state on its one thread.
+ * (lib/mfe_wire.h), and the changes of an MFE, from a sender with
+ * CAP_NET_ADMIN for a protocol that owns the interface concerned:
+ * "set-mfe" (MgmSetMfe: the upstream neighbour), and the answers of the
+ * MFE callbacks (lib/mfe_events.c): "set-rpf" (an Rpf callee's incoming
+ * interface), "disable-oif" (an outgoing interface a CreationAlert callee
+ * took out), "set-timeout" (a PruneAlert callee's idle timeout). Reads and
+ * changes the daemon's state on its one thread.
  */
 #include <arpa/inet.h>
 #include <linux/capability.h>
@@ -24,7 +28,8 @@
 #define COUNTERS(X) X(upcalls) X(upcalls_bad) X(wrong_if_upcalls) \
 	X(mfes_created) X(mfes_expired) X(mfes_refused) X(mfc_updates) \
 	X(mfc_errors) X(vifs_added) X(vifs_removed) X(vifs_refused) \
-	X(events) X(overflows) X(listings)
+	X(events) X(overflows) X(listings) X(reports) X(report_errors) \
+	X(protocols_told) X(answers) X(answers_refused)
 
 static const char *ip(uint32_t a, char *buf)
 {
@@ -165,7 +170,7 @@ static void render_records(struct fwd *f, FILE *b)
 				.route_protocol = e->route_protocol,
 				.upstream = e->upstream,
 				.uptime_ms = now - e->created_ms,
-				.timeout_ms = f->timeout_ms,
+				.timeout_ms = mfe_timeout_ms(f, e),
 			};
 			uint64_t idle;
 
@@ -174,7 +179,7 @@ static void render_records(struct fwd *f, FILE *b)
 			if (e->parent >= 0 && e->parent < FWD_MAX_VIFS)
 				r.in_ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
 			r.in_protocol = owner_of(f, (int)r.in_ifindex);
-			r.expiry_ms = idle < f->timeout_ms ? f->timeout_ms - idle : 0;
+			r.expiry_ms = idle < r.timeout_ms ? r.timeout_ms - idle : 0;
 			for (v = 0; v < FWD_MAX_VIFS; v++)
 				if (e->oifs & (1u << v) && f->vifs.vif[v].ifindex)
 					r.oif[r.oif_count++] = (uint32_t)f->vifs.vif[v].ifindex;
@@ -216,45 +221,160 @@ static bool may_change(const struct ucred *cred)
 	return eff & (1ull << CAP_NET_ADMIN);
 }
 
-/* "set-mfe PROTOCOL COMPONENT SOURCE GROUP UPSTREAM" (lib/mfe_wire.h). */
-static void set_mfe(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+/* Does protocol (@proto, @comp) own @ifindex (its routing owner, else IGMP)? */
+static bool owns(struct fwd *f, int ifindex, unsigned int proto, unsigned int comp)
 {
-	unsigned int proto, comp, source, group, upstream;
-	struct mgm_owner_query q = { 0 };
+	struct mgm_owner_query q = { .ifindex = (uint32_t)ifindex };
+
+	return ifindex > 0 && !ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) &&
+	       q.protocol_id == proto && q.component_id == comp;
+}
+
+/*
+ * The part all requests that change an MFE share: "NAME PROTOCOL
+ * COMPONENT SOURCE GROUP" then @nargs more numbers into @arg, all hex
+ * (lib/mfe_wire.h); a sender that may change state; an MFE that exists.
+ * Returns the MFE, or NULL with the error answered.
+ */
+static struct fwd_mfe *change_request(struct fwd *f, const char *req,
+				      const struct ucred *cred, FILE *b,
+				      unsigned int *proto, unsigned int *comp,
+				      unsigned int *arg, int nargs)
+{
+	unsigned int source, group;
 	struct fwd_mfe *e;
 
-	if (sscanf(req, MGM_FWD_SET_REQUEST " %x %x %x %x %x", &proto, &comp, &source,
-		   &group, &upstream) != 5) {
+	if (sscanf(req, "%*s %x %x %x %x %x %x", proto, comp, &source, &group, &arg[0],
+		   &arg[1]) != 4 + nargs || strlen(req) > 128) {
 		fprintf(b, "error: bad request \"%s\"\n", req);
-		return;
+		return NULL;
 	}
 	if (!may_change(cred)) {
 		fputs(MGM_FWD_ERR_DENIED, b);
-		return;
+		return NULL;
 	}
 	e = mfe_find(f, source, group);
-	if (!e) {
+	if (!e)
 		fputs(MGM_FWD_ERR_NOT_FOUND, b);
-		return;
-	}
+	return e;
+}
+
+/* "set-mfe PROTOCOL COMPONENT SOURCE GROUP UPSTREAM": MgmSetMfe. */
+static bool set_mfe(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	unsigned int proto, comp, arg[2];
+	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+
+	if (!e)
+		return false;
 	/* Its incoming interface: the VIF its MFC entry expects it on. */
-	if (e->parent >= 0 && e->parent < FWD_MAX_VIFS)
-		q.ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
-	if (!q.ifindex || ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) ||
-	    q.protocol_id != proto || q.component_id != comp) {
+	if (e->parent < 0 || e->parent >= FWD_MAX_VIFS ||
+	    !owns(f, f->vifs.vif[e->parent].ifindex, proto, comp)) {
 		fputs(MGM_FWD_ERR_NOT_OWNER, b);
-		return;
+		return false;
 	}
-	e->upstream = upstream;
-	fputs("ok\n", b);
+	e->upstream = arg[0];
+	return true;
+}
+
+/* "set-rpf PROTOCOL COMPONENT SOURCE GROUP IFINDEX UPSTREAM": an Rpf callee's. */
+static bool set_rpf(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	unsigned int proto, comp, arg[2];
+	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 2);
+
+	if (!e)
+		return false;
+	if (!owns(f, mfe_incoming(e), proto, comp)) {
+		fputs(MGM_FWD_ERR_NOT_OWNER, b);
+		return false;
+	}
+	if (arg[0] > INT32_MAX || vif_of(&f->vifs, (int)arg[0]) < 0) {
+		fputs(MGM_FWD_ERR_BAD_IF, b);
+		return false;
+	}
+	if (arg[1])
+		e->upstream = arg[1];
+	mfe_set_incoming(f, e, (int)arg[0]);
+	return true;
+}
+
+/* "disable-oif PROTOCOL COMPONENT SOURCE GROUP IFINDEX": a CreationAlert callee's. */
+static bool disable_oif(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	unsigned int proto, comp, arg[2];
+	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+	int vifi;
+
+	if (!e)
+		return false;
+	if (arg[0] > INT32_MAX || !owns(f, (int)arg[0], proto, comp)) {
+		fputs(MGM_FWD_ERR_NOT_OIF_OWNER, b);
+		return false;
+	}
+	vifi = vif_of(&f->vifs, (int)arg[0]);
+	if (vifi < 0) {
+		fputs(MGM_FWD_ERR_BAD_IF, b);
+		return false;
+	}
+	mfe_disable(f, e, vifi);
+	return true;
+}
+
+/* "set-timeout PROTOCOL COMPONENT SOURCE GROUP SECONDS": a PruneAlert callee's. */
+static bool set_timeout(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	unsigned int proto, comp, arg[2];
+	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+
+	if (!e)
+		return false;
+	if (!owns(f, mfe_incoming(e), proto, comp)) {
+		fputs(MGM_FWD_ERR_NOT_OWNER, b);
+		return false;
+	}
+	if (!arg[0] || arg[0] > 86400) {
+		fputs(MGM_FWD_ERR_BAD_TIMEOUT, b);
+		return false;
+	}
+	e->timeout_ms = arg[0] * 1000ull;
+	return true;
+}
+
+static const struct {
+	const char *name;
+	bool (*fn)(struct fwd *f, const char *req, const struct ucred *cred, FILE *b);
+} changes[] = {
+	{ MGM_FWD_SET_REQUEST, set_mfe },
+	{ MGM_FWD_RPF_REQUEST, set_rpf },
+	{ MGM_FWD_DISABLE_REQUEST, disable_oif },
+	{ MGM_FWD_TIMEOUT_REQUEST, set_timeout },
+};
+
+/* One of @changes: answered "ok" or an error; false when @req is none. */
+static bool change(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof(changes) / sizeof(changes[0]); i++) {
+		n = strlen(changes[i].name);
+		if (strncmp(req, changes[i].name, n) || req[n] != ' ')
+			continue;
+		if (changes[i].fn(f, req, cred, b)) {
+			f->c.answers++;
+			fputs("ok\n", b);
+		} else {
+			f->c.answers_refused++;
+		}
+		return true;
+	}
+	return false;
 }
 
 static int render(void *ctx, const char *req, bool json, const struct ucred *cred, FILE *b)
 {
-	if (!strncmp(req, MGM_FWD_SET_REQUEST " ", strlen(MGM_FWD_SET_REQUEST) + 1) && !json) {
-		set_mfe(ctx, req, cred, b);
+	if (!json && change(ctx, req, cred, b))
 		return 0;
-	}
 	if (!strcmp(req, MGM_FWD_MFE_REQUEST) && !json) {
 		render_records(ctx, b);
 		return 0;

@@ -13,6 +13,8 @@
  *   mroute.c   the multicast routing socket: ownership, VIF and MFC calls,
  *              upcalls, counters
  *   rpf.c      the unicast route towards a source (rtnetlink)
+ *   report.c   what happened to MFEs, told to the module for the
+ *              protocols' callbacks (MGM_IOC_MFE_REPORT)
  *   ctl.c      the control socket (status, counters, MFEs as JSON)
  *   main.c     options, the event loop, signals
  */
@@ -103,6 +105,10 @@ struct fwd_mfe {
 	uint32_t upstream;		/* neighbour towards S (MgmSetMfe), 0 */
 	int parent;			/* the VIF the MFC entry expects it on */
 	uint32_t oifs;			/* outgoing VIFs, bit per VIF */
+	uint32_t disabled;		/* VIFs a CreationAlert callee took out */
+	int rpf_iif;			/* an Rpf callee's incoming ifindex, 0 */
+	uint64_t timeout_ms;		/* a PruneAlert callee's, 0: the daemon's */
+	bool told;			/* its creation was reported (report.c) */
 	uint64_t created_ms;
 	uint64_t used_ms;		/* when its packet count last grew */
 	uint64_t packets, bytes, wrong_if;	/* the kernel's, last read */
@@ -122,6 +128,7 @@ struct fwd_counters {
 	uint64_t mfc_updates, mfc_errors;
 	uint64_t vifs_added, vifs_removed, vifs_refused;
 	uint64_t events, overflows, listings;
+	uint64_t reports, report_errors, protocols_told, answers, answers_refused;
 };
 
 struct fwd {
@@ -137,6 +144,7 @@ struct fwd {
 	size_t max_mfes;		/* more upcalls are counted, not kept */
 	uint64_t started_ms;
 	bool verbose;
+	bool no_reports;		/* the module has no MGM_IOC_MFE_REPORT */
 };
 
 uint64_t fwd_now_ms(void);
@@ -173,8 +181,23 @@ int mfes_init(struct fwd_mfes *t);
 void mfes_free(struct fwd *f);
 /* An upcall: (@source, @group) arrived on VIF @vifi without an MFE. */
 void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi);
-/* Recompute the MFEs that entry (@source, @group) of members feeds. */
-void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group);
+/*
+ * Recompute the MFEs that entry (@source, @group) of members feeds;
+ * @joined: the ifindex that became one of its forwarding interfaces, 0.
+ */
+void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group, int joined);
+/* VIF @vifi went: no MFE keeps it disabled. */
+void mfe_vif_gone(struct fwd *f, int vifi);
+/* The incoming interface D19 gives @e (an Rpf callee's, else RPF), 0. */
+int mfe_incoming(const struct fwd_mfe *e);
+/* @e's idle timeout (a PruneAlert callee's, else the daemon's). */
+uint64_t mfe_timeout_ms(const struct fwd *f, const struct fwd_mfe *e);
+/*
+ * The callbacks' answers (ctl.c): @e's incoming interface is now @ifindex;
+ * VIF @vifi leaves its outgoing list. Both reinstall it.
+ */
+void mfe_set_incoming(struct fwd *f, struct fwd_mfe *e, int ifindex);
+void mfe_disable(struct fwd *f, struct fwd_mfe *e, int vifi);
 /* Recompute every MFE (VIFs changed, the table was listed again). */
 void mfe_all_changed(struct fwd *f);
 /* Read @e's kernel counters; a grown packet count makes it used @now. */
@@ -183,6 +206,13 @@ void mfe_refresh(struct fwd *f, struct fwd_mfe *e, uint64_t now);
 uint64_t mfe_expire(struct fwd *f, uint64_t now);
 /* Look @e up. */
 struct fwd_mfe *mfe_find(const struct fwd *f, uint32_t source, uint32_t group);
+
+/* report.c */
+void report_created(struct fwd *f, const struct fwd_mfe *e);
+/* @e's outgoing list was @old: tell an emptied or filled one. */
+void report_oifs(struct fwd *f, const struct fwd_mfe *e, uint32_t old);
+/* A packet of (@source, @group) came on VIF @vifi (WRONGVIF). */
+void report_wrong_if(struct fwd *f, uint32_t source, uint32_t group, int vifi);
 
 /* ctl.c: answer the pending requests of control socket @fd. */
 void ctl_handle(struct fwd *f, int fd);

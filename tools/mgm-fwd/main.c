@@ -135,8 +135,12 @@ static int read_events(struct fwd *f, struct mgm_event *buf, uint64_t *listed)
 					 e->flags & MGM_EVENT_GONE ? 0 : e->member_flags);
 			if (rc < 0)
 				return rc;
+			/* A forwarding membership that changed the set: its interface joined. */
 			if (rc)
-				mfe_entry_changed(f, e->source, e->group);
+				mfe_entry_changed(f, e->source, e->group,
+						  !(e->flags & MGM_EVENT_GONE) &&
+						  (e->member_flags & MGM_FORWARD_STATE) ?
+						  (int)e->ifindex : 0);
 		}
 	}
 }
@@ -264,9 +268,15 @@ static int run(struct fwd *f, const char *ctl_path)
 				link_drain(lfd);
 				vifs_sync(f);
 				break;
-			case EV_CTL:
+			case EV_CTL: {
+				uint64_t answers = f->c.answers;
+
 				ctl_handle(f, cfd);
+				/* A callee's timeout may end an MFE sooner: look at the next tick. */
+				if (f->c.answers != answers)
+					next_expiry = 0;
 				break;
+			}
 			case EV_TICK: {
 				uint64_t ticks, now = fwd_now_ms();
 

@@ -11,6 +11,12 @@
  * outgoing interface stays, as a negative entry that drops, until it has
  * been idle for the timeout. Idle: its kernel packet count did not grow.
  *
+ * What callbacks answered (ctl.c) stays with the MFE until it goes: an
+ * Rpf callee's incoming interface, the outgoing interfaces a CreationAlert
+ * callee disabled (until a membership adds one again), a PruneAlert
+ * callee's timeout. Its creation, and its outgoing list emptying or
+ * filling, are reported to the module (report.c) for the callbacks.
+ *
  * Two hashes of the same MFEs: by (S,G), and by G (a (*,G) membership
  * changes every MFE of G). At most max_mfes: NOCACHE upcalls past it are
  * counted and left to the kernel, which drops their queued packets when
@@ -144,16 +150,26 @@ static uint32_t oifs_of(const struct fwd *f, uint32_t source, uint32_t group)
 	return oifs;
 }
 
+int mfe_incoming(const struct fwd_mfe *e)
+{
+	return e->rpf_iif ? e->rpf_iif : e->iif;
+}
+
+uint64_t mfe_timeout_ms(const struct fwd *f, const struct fwd_mfe *e)
+{
+	return e->timeout_ms ? e->timeout_ms : f->timeout_ms;
+}
+
 /*
  * Bring @e to what the memberships and VIFs say now; install it when
  * that changed or it is not installed. A VIF of the incoming interface
- * that appeared or went changes its parent.
+ * that appeared or went changes its parent. False when @e is gone.
  */
-static void mfe_update(struct fwd *f, struct fwd_mfe *e)
+static bool mfe_update(struct fwd *f, struct fwd_mfe *e)
 {
-	int parent = vif_of(&f->vifs, e->iif);
+	int parent = vif_of(&f->vifs, mfe_incoming(e));
 	bool rpf = parent >= 0;
-	uint32_t oifs;
+	uint32_t oifs, old;
 
 	/* No VIF towards S: a negative entry on the VIF it came on. */
 	if (!rpf)
@@ -163,16 +179,20 @@ static void mfe_update(struct fwd *f, struct fwd_mfe *e)
 		if (e->installed)
 			mroute_del_mfc(f, e);
 		mfe_unlink(f, e);
-		return;
+		return false;
 	}
-	oifs = rpf ? oifs_of(f, e->source, e->group) : 0;
+	oifs = rpf ? oifs_of(f, e->source, e->group) & ~e->disabled : 0;
 	oifs &= ~(1u << parent);	/* never out of the interface it comes in on */
 	if (e->installed && oifs == e->oifs && parent == e->parent)
-		return;
+		return true;
 	/* MRT_ADD_MFC replaces the (S,G) entry, its parent included. */
+	old = e->oifs;
 	e->oifs = oifs;
 	e->parent = parent;
 	e->installed = !mroute_add_mfc(f, e);
+	if (e->told)
+		report_oifs(f, e, old);
+	return true;
 }
 
 void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
@@ -216,7 +236,12 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
 	t->gbuckets[gh] = e;
 	t->count++;
 	f->c.mfes_created++;
-	mfe_update(f, e);
+	if (t->count > 2 * t->bucket_count)
+		mfes_grow(t);
+	if (!mfe_update(f, e))
+		return;
+	report_created(f, e);
+	e->told = true;
 	if (f->verbose) {
 		char s[INET_ADDRSTRLEN], g[INET_ADDRSTRLEN];
 
@@ -225,12 +250,13 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
 		fwd_log(f, "mfe (%s,%s) iif %d parent vif %d oifs 0x%x", s, g,
 			e->iif, e->parent, e->oifs);
 	}
-	if (t->count > 2 * t->bucket_count)
-		mfes_grow(t);
 }
 
-/* Call mfe_update() on every MFE, or those of @group (all when 0). */
-static void update_group(struct fwd *f, uint32_t group, bool all)
+/*
+ * Call mfe_update() on every MFE, or those of @group (all when 0), after
+ * enabling VIF @joined (-1: none) again in each.
+ */
+static void update_group(struct fwd *f, uint32_t group, bool all, int joined)
 {
 	struct fwd_mfes *t = &f->mfes;
 	size_t i, n = all ? t->bucket_count : 1;
@@ -241,30 +267,67 @@ static void update_group(struct fwd *f, uint32_t group, bool all)
 
 		for (; e; e = next) {
 			next = e->gnext;	/* mfe_update() may free @e */
-			if (all || e->group == group)
-				mfe_update(f, e);
+			if (!all && e->group != group)
+				continue;
+			if (joined >= 0)
+				e->disabled &= ~(1u << joined);
+			mfe_update(f, e);
 		}
 	}
 }
 
-void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group)
+/*
+ * A disabled interface (CreationAlert) stays out of its MFE until a
+ * membership makes it an outgoing interface again: then it is enabled,
+ * as the Windows MGM adds a new member's interface to the MFEs it feeds.
+ */
+void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group, int joined)
 {
+	int vifi = joined ? vif_of(&f->vifs, joined) : -1;
 	struct fwd_mfe *e;
 
 	if (!group) {
-		update_group(f, 0, true);	/* (*,*) */
+		update_group(f, 0, true, vifi);		/* (*,*) */
 	} else if (!source) {
-		update_group(f, group, false);	/* (*,G) */
+		update_group(f, group, false, vifi);	/* (*,G) */
 	} else {
 		e = mfe_find(f, source, group);
-		if (e)
+		if (e) {
+			if (vifi >= 0)
+				e->disabled &= ~(1u << vifi);
 			mfe_update(f, e);
+		}
 	}
 }
 
 void mfe_all_changed(struct fwd *f)
 {
-	update_group(f, 0, true);
+	update_group(f, 0, true, -1);
+}
+
+void mfe_vif_gone(struct fwd *f, int vifi)
+{
+	size_t i;
+
+	for (i = 0; i < f->mfes.bucket_count; i++) {
+		struct fwd_mfe *e;
+
+		for (e = f->mfes.buckets[i]; e; e = e->next)
+			e->disabled &= ~(1u << vifi);
+	}
+}
+
+void mfe_set_incoming(struct fwd *f, struct fwd_mfe *e, int ifindex)
+{
+	e->rpf_iif = ifindex == e->iif ? 0 : ifindex;
+	e->installed = false;
+	mfe_update(f, e);
+}
+
+void mfe_disable(struct fwd *f, struct fwd_mfe *e, int vifi)
+{
+	e->disabled |= 1u << vifi;
+	mfe_update(f, e);
 }
 
 void mfe_refresh(struct fwd *f, struct fwd_mfe *e, uint64_t now)
@@ -285,17 +348,17 @@ uint64_t mfe_expire(struct fwd *f, uint64_t now)
 		struct fwd_mfe *e = t->buckets[i], *after;
 
 		for (; e; e = after) {
-			uint64_t idle;
+			uint64_t idle, timeout = mfe_timeout_ms(f, e);
 
 			after = e->next;
 			mfe_refresh(f, e, now);
 			idle = now - e->used_ms;
-			if (idle >= f->timeout_ms) {
+			if (idle >= timeout) {
 				mroute_del_mfc(f, e);
 				mfe_unlink(f, e);
 				f->c.mfes_expired++;
-			} else if (f->timeout_ms - idle < next) {
-				next = f->timeout_ms - idle;
+			} else if (timeout - idle < next) {
+				next = timeout - idle;
 			}
 		}
 	}

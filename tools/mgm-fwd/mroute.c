@@ -70,8 +70,19 @@ int mroute_open(struct fwd *f)
 	}
 	/* Queued upcalls are what flows wait on: room for bursts. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes));
-	if (setsockopt(fd, IPPROTO_IP, MRT_ASSERT, &one, sizeof(one)))
-		fwd_log(f, "no WRONGVIF upcalls (MRT_ASSERT: %s)", strerror(errno));
+	/*
+	 * WRONGVIF upcalls for a packet on any VIF but its MFE's parent
+	 * (WrongIf, D19) need MRT_PIM: with MRT_ASSERT alone the kernel sends
+	 * them only for packets that came on one of the MFE's outgoing
+	 * interfaces. MRT_PIM changes nothing else while no PIM register VIF
+	 * exists, and mgm-fwd adds none.
+	 */
+	if (setsockopt(fd, IPPROTO_IP, MRT_PIM, &one, sizeof(one))) {
+		fwd_log(f, "WrongIf only for packets on outgoing interfaces (MRT_PIM: %s)",
+			strerror(errno));
+		if (setsockopt(fd, IPPROTO_IP, MRT_ASSERT, &one, sizeof(one)))
+			fwd_log(f, "no WRONGVIF upcalls (MRT_ASSERT: %s)", strerror(errno));
+	}
 	f->mroute_fd = fd;
 	return 0;
 }
@@ -198,6 +209,7 @@ void mroute_read(struct fwd *f)
 			break;
 		case IGMPMSG_WRONGVIF:
 			f->c.wrong_if_upcalls++;
+			report_wrong_if(f, m->im_src.s_addr, m->im_dst.s_addr, vifi);
 			break;
 		default:
 			f->c.upcalls_bad++;

@@ -65,6 +65,7 @@ static void vif_drop(struct fwd *f, int vifi)
 
 	fwd_log(f, "vif %d: %s (ifindex %d) removed", vifi, v->name, v->ifindex);
 	memset(v, 0, sizeof(*v));
+	mfe_vif_gone(f, vifi);
 	f->vifs.count--;
 	f->c.vifs_removed++;
 }
