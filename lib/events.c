@@ -126,15 +126,20 @@ static void ev_free_views(struct libmgm_view *v)
 	}
 }
 
-/* Subscribe @fd to its alerts (reg lock held). */
+/* Subscribe @fd to its alerts and MFE callbacks (reg lock held). */
 static int ev_subscribe(int fd)
 {
-	struct mgm_subscribe s = { .events = MGM_SUBSCRIBE_ALERTS };
+	struct mgm_subscribe s = { .events = MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_MFE };
 	int err, fl;
 
 	if (ev.sub_fd == fd)
 		return 0;
 	err = libmgm_ioctl(fd, MGM_IOC_SUBSCRIBE, &s);
+	if (err == -EINVAL) {
+		/* A module older than 1.1: no MFE callbacks, the others as before. */
+		s = (struct mgm_subscribe){ .events = MGM_SUBSCRIBE_ALERTS };
+		err = libmgm_ioctl(fd, MGM_IOC_SUBSCRIBE, &s);
+	}
 	if (err)
 		return err;
 	/* Only the dispatcher reads the file; it never waits in read(). */

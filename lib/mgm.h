@@ -110,11 +110,11 @@ typedef struct _MGM_IF_ENTRY {
 } MGM_IF_ENTRY, *PMGM_IF_ENTRY;
 
 /*
- * The callbacks a routing protocol hands to MGM, as Windows declares them.
- * JoinAlert, PruneAlert, LocalJoin, LocalLeave, DisableIgmp and EnableIgmp
- * are called (see their man pages); Rpf, CreationAlert and WrongIf concern
- * forwarding entries, which this version does not make, and are never
- * called. Return values are ignored, as on Windows.
+ * The callbacks a routing protocol hands to MGM, as Windows declares them,
+ * all called (see their man pages). Rpf, CreationAlert, WrongIf, and
+ * PruneAlert/JoinAlert with FALSE, concern the forwarding entries of
+ * mgm-fwd(8) and come after it installed them; what their callees change
+ * is sent back to it. Return values are ignored, as on Windows.
  */
 typedef DWORD (*PMGM_RPF_CALLBACK)(DWORD dwSourceAddr, DWORD dwSourceMask,
 				   DWORD dwGroupAddr, DWORD dwGroupMask,

@@ -265,9 +265,10 @@ void mgm_alert_igmp_enable(struct mgm_net *mn, struct mgm_own *igmp,
 
 /* --- MFE reports (D19) ------------------------------------------------------ */
 
+/* Does @to's file take the MFE callbacks (MGM_SUBSCRIBE_MFE)? */
 static bool mgm_alerted(const struct mgm_proto *to)
 {
-	return to && !to->gone && mgm_evq_wants(to->file, MGM_SUBSCRIBE_ALERTS);
+	return to && !to->gone && mgm_evq_wants(to->file, MGM_SUBSCRIBE_MFE);
 }
 
 static void mgm_mfe_fill(struct mgm_net *mn, struct mgm_evslot *ev,

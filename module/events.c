@@ -111,7 +111,8 @@ int mgm_subscribe(struct mgm_file *mf, struct mgm_subscribe *arg)
 	struct mgm_evq *q = NULL;
 
 	if (arg->flags || arg->pad ||
-	    (arg->events & ~(MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_TABLE)))
+	    (arg->events & ~(MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_TABLE |
+			     MGM_SUBSCRIBE_MFE)))
 		return -EINVAL;
 	/* Allocated outside the namespace's lock; one per file, kept. */
 	if (arg->events && !READ_ONCE(mf->evq)) {

@@ -32,7 +32,7 @@
 #define PROTO_C	14
 #define EV	sizeof(struct mgm_event)
 
-/* A protocol on a file of its own, subscribed to its alerts. */
+/* A protocol on a file of its own, subscribed to its alerts and MFE callbacks. */
 struct party {
 	int fd;
 	uint32_t id, handle;
@@ -40,7 +40,7 @@ struct party {
 
 static int party_open(struct party *p, uint32_t id, uint32_t comp)
 {
-	struct mgm_subscribe s = { .events = MGM_SUBSCRIBE_ALERTS };
+	struct mgm_subscribe s = { .events = MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_MFE };
 	int ret;
 
 	p->id = id;
@@ -152,7 +152,7 @@ TEST_F(ev, subscribe_rules)
 	EXPECT_EQ(-1, read(fd, &e, EV));
 	EXPECT_EQ(EINVAL, errno);
 	/* Each rule with otherwise valid input. */
-	s.events = 0x4;
+	s.events = 0x8;
 	EXPECT_EQ(-1, ioctl(fd, MGM_IOC_SUBSCRIBE, &s));
 	EXPECT_EQ(EINVAL, errno);
 	s.events = MGM_SUBSCRIBE_ALERTS, s.flags = 1;
@@ -824,6 +824,7 @@ TEST_F(ev, mfe_emptied_filled_and_wrong_if)
 {
 	struct mgm_mfe_report r = mfe_rep(MGM_MFE_EMPTIED, self->if_a);
 	struct mgm_subscribe none = { .events = 0 };
+	struct mgm_subscribe alerts_only = { .events = MGM_SUBSCRIBE_ALERTS };
 	struct mgm_event e[2];
 	int if_x = make_dummy("evx");
 	uint32_t told = 0;
@@ -859,9 +860,14 @@ TEST_F(ev, mfe_emptied_filled_and_wrong_if)
 	r = mfe_rep(MGM_MFE_FILLED, if_x);
 	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
 	EXPECT_EQ(0u, told);
-	/* An owner whose file does not receive its alerts is not told. */
-	ASSERT_EQ(0, ioctl(self->a.fd, MGM_IOC_SUBSCRIBE, &none));
+	/* An owner whose file asked for alerts but not MFE callbacks is not told, ... */
+	ASSERT_EQ(0, ioctl(self->a.fd, MGM_IOC_SUBSCRIBE, &alerts_only));
 	r = mfe_rep(MGM_MFE_FILLED, self->if_a);
+	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
+	EXPECT_EQ(0u, told);
+	EXPECT_TRUE(quiet(self->a.fd));
+	/* ... nor one that did not subscribe at all. */
+	ASSERT_EQ(0, ioctl(self->a.fd, MGM_IOC_SUBSCRIBE, &none));
 	ASSERT_EQ(0, mfe_report(self->c.fd, &r, &told));
 	EXPECT_EQ(0u, told);
 	EXPECT_TRUE(quiet(self->b.fd) && quiet(self->c.fd));

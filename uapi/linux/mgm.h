@@ -456,10 +456,15 @@ struct mgm_member_record {
  * meant for the protocols it registered: who is told what is decided by the
  * module (the rules are in docs/contract.md, D15). With MGM_SUBSCRIBE_TABLE
  * it receives one MGM_EVENT_TABLE record for every membership that
- * changes in the namespace, whoever changed it.
+ * changes in the namespace, whoever changed it. With MGM_SUBSCRIBE_MFE it
+ * receives the callbacks about the forwarder's MFEs meant for its
+ * protocols (MGM_IOC_MFE_REPORT, below): a reader must ask for them, so
+ * one written before they existed never gets a record it cannot tell from
+ * a membership alert. A module older than 1.1 refuses the bit (EINVAL).
  */
 #define MGM_SUBSCRIBE_ALERTS	0x1	/* callbacks for this file's protocols */
 #define MGM_SUBSCRIBE_TABLE	0x2	/* every membership change */
+#define MGM_SUBSCRIBE_MFE	0x4	/* since 1.1: the MFE callbacks for them */
 
 /* Event types (struct mgm_event.type). */
 #define MGM_EVENT_JOIN_ALERT	1	/* new receivers of (S,G) */
@@ -487,7 +492,7 @@ struct mgm_member_record {
 /**
  * struct mgm_subscribe - choose the events this file receives
  *	(MGM_IOC_SUBSCRIBE)
- * @events:	MGM_SUBSCRIBE_ALERTS and/or MGM_SUBSCRIBE_TABLE, replacing
+ * @events:	MGM_SUBSCRIBE_ALERTS, MGM_SUBSCRIBE_TABLE, MGM_SUBSCRIBE_MFE, replacing
  *		what the file subscribed before; 0 unsubscribes (the queue
  *		and what it holds are dropped). Other bits are EINVAL.
  * @flags:	must be zero
@@ -641,8 +646,8 @@ struct mgm_mfe_out {
  * @out_list:	CREATED: user pointer to them (EFAULT if unreadable); must
  *		be 0 when @out_count is
  * @told:	out: how many protocols an event was queued (or counted as
- *		lost) for; protocols whose file does not receive its alerts
- *		are not told
+ *		lost) for; protocols whose file did not subscribe with
+ *		MGM_SUBSCRIBE_MFE are not told
  * @pad:	must be zero
  */
 struct mgm_mfe_report {
