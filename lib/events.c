@@ -60,6 +60,8 @@ static struct {
 	/* Under libmgm_reg_lock(). */
 	enum ev_mode mode;
 	int sub_fd;			/* the file subscribed, -1: none */
+	uint32_t sub_events;		/* what it subscribed to */
+	bool no_mfe;			/* the module has no MGM_SUBSCRIBE_MFE */
 	bool running;			/* the library's thread */
 	pthread_t thread;
 	int stop_fd;			/* eventfd that stops it */
@@ -126,22 +128,44 @@ static void ev_free_views(struct libmgm_view *v)
 	}
 }
 
-/* Subscribe @fd to its alerts and MFE callbacks (reg lock held). */
-static int ev_subscribe(int fd)
+/* Has @c a callback the MFE events call? */
+static bool ev_wants_mfe(const ROUTING_PROTOCOL_CONFIG *c)
 {
-	struct mgm_subscribe s = { .events = MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_MFE };
+	return c->pfnRpfCallback || c->pfnCreationAlertCallback ||
+	       c->pfnPruneAlertCallback || c->pfnJoinAlertCallback ||
+	       c->pfnWrongIfCallback;
+}
+
+/*
+ * Subscribe @fd to its alerts and, with @mfe, to the MFE callbacks too
+ * (reg lock held). Only a process with a protocol that has one of their
+ * callbacks asks for those: a forwarder's new flows would otherwise fill
+ * the queue of, say, an IGMP daemon that skips them all. What was asked
+ * before stays asked; a module older than 1.1 gives no MFE callbacks.
+ */
+static int ev_subscribe(int fd, bool mfe)
+{
+	uint32_t want = MGM_SUBSCRIBE_ALERTS | (mfe && !ev.no_mfe ? MGM_SUBSCRIBE_MFE : 0);
+	struct mgm_subscribe s = { 0 };
 	int err, fl;
 
-	if (ev.sub_fd == fd)
-		return 0;
+	if (ev.sub_fd == fd) {
+		if ((ev.sub_events & want) == want)
+			return 0;
+		want |= ev.sub_events;
+	}
+	s.events = want;
 	err = libmgm_ioctl(fd, MGM_IOC_SUBSCRIBE, &s);
-	if (err == -EINVAL) {
-		/* A module older than 1.1: no MFE callbacks, the others as before. */
-		s = (struct mgm_subscribe){ .events = MGM_SUBSCRIBE_ALERTS };
+	if (err == -EINVAL && (want & MGM_SUBSCRIBE_MFE)) {
+		ev.no_mfe = true;
+		s = (struct mgm_subscribe){ .events = want & ~MGM_SUBSCRIBE_MFE };
 		err = libmgm_ioctl(fd, MGM_IOC_SUBSCRIBE, &s);
 	}
 	if (err)
 		return err;
+	ev.sub_events = s.events;
+	if (ev.sub_fd == fd)
+		return 0;
 	/* Only the dispatcher reads the file; it never waits in read(). */
 	fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
@@ -478,7 +502,7 @@ int libmgm_events_prepare(int fd, const ROUTING_PROTOCOL_CONFIG *cfg)
 
 	if (!ev_has_callback(cfg))
 		return 0;
-	err = ev_subscribe(fd);
+	err = ev_subscribe(fd, ev_wants_mfe(cfg));
 	if (!err && ev.mode == EV_THREAD && !ev.running)
 		err = ev_start_thread(fd);
 	return err;
@@ -498,6 +522,7 @@ void libmgm_events_child(struct mgm_htable *ht)
 	ev_free_views(ev.freed);
 	ev.freed = NULL;
 	ev.sub_fd = -1;
+	ev.sub_events = 0;
 	ev.running = false;
 	ev.window = false;
 	ev.resync_pending = false;
@@ -518,7 +543,7 @@ MGM_API int mgm_event_fd(void)
 		libmgm_reg_unlock();
 		return -EDEADLK;	/* called from a callback */
 	}
-	err = ev_subscribe(fd);
+	err = ev_subscribe(fd, false);
 	if (!err)
 		ev.mode = EV_MANUAL;
 	stop = !err && ev.running;

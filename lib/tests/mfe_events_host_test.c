@@ -31,9 +31,17 @@
 #define PROTO	13u
 #define COMP	2u
 
+/* The subscriptions the library made, and whether the fake is a 1.0 module. */
+static struct {
+	uint32_t events[8];
+	int n;
+	bool refuse_mfe;
+} subs;
+
 static int fake_ioctl(unsigned long req, void *arg)
 {
 	static uint32_t handles;
+	struct mgm_subscribe *sub = arg;
 
 	switch (req) {
 	case MGM_IOC_REGISTER:
@@ -42,7 +50,13 @@ static int fake_ioctl(unsigned long req, void *arg)
 	case MGM_IOC_DEREGISTER:
 		return 0;
 	case MGM_IOC_SUBSCRIBE:
-		((struct mgm_subscribe *)arg)->queue_size = 4096;
+		if (subs.n < 8)
+			subs.events[subs.n++] = sub->events;
+		if (subs.refuse_mfe && (sub->events & MGM_SUBSCRIBE_MFE)) {
+			errno = EINVAL;
+			return -1;
+		}
+		sub->queue_size = 4096;
 		return 0;
 	}
 	errno = ENOTTY;
@@ -350,6 +364,57 @@ TEST_F(mfe_cb, no_forwarder_answers_are_dropped)
 	EXPECT_EQ(2, t.n);
 	EXPECT_EQ(0, t.nreq);
 	EXPECT_EQ(5, t.c[1].cb);
+}
+
+/*
+ * The MFE callbacks are asked for only once a protocol has one of theirs
+ * (an IGMP daemon with DisableIgmp/EnableIgmp alone does not get a record
+ * per new flow), then kept; a 1.0 module's EINVAL for the bit leaves the
+ * other callbacks as they were.
+ */
+static DWORD cb_disable(DWORD ifx, DWORD nh)
+{
+	(void)ifx, (void)nh;
+	return NO_ERROR;
+}
+
+TEST(mfe_callbacks_asked_for_when_a_protocol_has_one)
+{
+	ROUTING_PROTOCOL_CONFIG igmp_like = { .pfnDisableIgmpCallback = cb_disable };
+	HANDLE a, b, c;
+
+	ASSERT_EQ(0, fake_dev_setup());
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&igmp_like, PROTO_IP_IGMP, 1, &a));
+	ASSERT_EQ(1, subs.n);
+	EXPECT_EQ((uint32_t)MGM_SUBSCRIBE_ALERTS, subs.events[0]);
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&mfe_callbacks, PROTO, COMP, &b));
+	ASSERT_EQ(2, subs.n);
+	EXPECT_EQ((uint32_t)(MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_MFE), subs.events[1]);
+	/* Asked once: another such protocol changes nothing. */
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&mfe_callbacks, PROTO, COMP + 1, &c));
+	EXPECT_EQ(2, subs.n);
+	fake_dev_teardown();
+}
+
+TEST(a_module_without_mfe_callbacks_keeps_the_others)
+{
+	struct mgm_event e = {
+		.seq = 1, .type = MGM_EVENT_JOIN_ALERT, .handle = 1, .group = G1,
+		.group_mask = M32, .flags = MGM_EVENT_MEMBER,
+	};
+	HANDLE a;
+
+	subs.refuse_mfe = true;
+	ASSERT_EQ(0, fake_dev_setup());
+	ASSERT_EQ(NO_ERROR, MgmRegisterMProtocol(&mfe_callbacks, PROTO, COMP, &a));
+	ASSERT_EQ(2, subs.n);
+	EXPECT_EQ((uint32_t)(MGM_SUBSCRIBE_ALERTS | MGM_SUBSCRIBE_MFE), subs.events[0]);
+	EXPECT_EQ((uint32_t)MGM_SUBSCRIBE_ALERTS, subs.events[1]);
+	ASSERT_EQ(0, fake_dev_queue(&e, 1));
+	wait_for(1, 0);
+	ASSERT_EQ(1, t.n);
+	EXPECT_TRUE(CALL_IS(&t.c[0], 4, 0, 0, G1, M32, TRUE));
+	fake_dev_teardown();
 }
 
 TEST_HARNESS_MAIN
