@@ -889,9 +889,10 @@ static char *cb_wait(int n)
  *  - r1 leaves: PruneAlert FALSE offering PIM's 4 s; the MFE is gone
  *    after about 4 s idle, not the daemon's 30.
  *  - (S2,G1): PIM's Rpf answers r3 as the incoming interface: S2's packets
- *    come on rs, a wrong interface now: exactly one WrongIf to PIM for the
- *    burst (the kernel sends one per MFE per 3 s), on rs. The MFE emptying
- *    then tells r3's owner (IGMP), not PIM.
+ *    come on rs, a wrong interface now (and an outgoing one: the source
+ *    node joined too): exactly one WrongIf to PIM for the burst (the
+ *    kernel sends one per MFE per 3 s), on rs. The MFE emptying then tells
+ *    r3's owner (IGMP), not PIM.
  */
 TEST_F_TIMEOUT(fwd, mfe_callbacks_go_where_d19_says, 150)
 {
@@ -958,20 +959,32 @@ TEST_F_TIMEOUT(fwd, mfe_callbacks_go_where_d19_says, 150)
 	free(mfe);
 	EXPECT_GT(15000u, lab_now_ms() - t0);	/* ... well before the daemon's 30 s */
 
-	/* S2: the Rpf callee moves the incoming interface to r3. */
+	/*
+	 * S2: the Rpf callee moves the incoming interface to r3. The source
+	 * node has joined G1 too, so rs is one of the MFE's outgoing
+	 * interfaces then: a kernel without PIM support (the debug tier's)
+	 * reports only packets that came on an outgoing interface.
+	 */
 	ASSERT_EQ(0, lab_node_join(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, lab_node_join(&self->node[SRC], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r2", 0, G1, true));
+	ASSERT_EQ(0, wait_member("rs", 0, G1, true));
 	cbs.s2_in = if_nametoindex("r3");
 	cbs.disable = false;
 	ASSERT_EQ(BURST, send_burst(self, 1, G1, BURST));
 	EXPECT_CALLBACKS(5, "rpf 10.1.0.3 239.1.1.1 in rs\n"
 			 "wrong_if 10.1.0.3 239.1.1.1 rs\n");
 	mfe = mfe_line(S2, G1);
-	EXPECT_STREQ("iif r3 oifs r2", mfe);
+	EXPECT_STREQ("iif r3 oifs rs r2", mfe);
 	free(mfe);
 	/* Emptied: r3's owner is told, not PIM. */
 	ASSERT_EQ(0, lab_node_leave(&self->node[R2], "eth0", G1));
+	ASSERT_EQ(0, lab_node_leave(&self->node[SRC], "eth0", G1));
 	ASSERT_EQ(0, wait_member("r2", 0, G1, false));
+	ASSERT_EQ(0, wait_member("rs", 0, G1, false));
+	mfe = mfe_line(S2, G1);
+	EXPECT_STREQ("iif r3 oifs none", mfe);
+	free(mfe);
 	EXPECT_CALLBACKS(7, "");
 	EXPECT_LT(0, fwd_stat("protocols_told"));
 	EXPECT_EQ(0, fwd_stat("answers_refused"));
