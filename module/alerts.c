@@ -294,7 +294,7 @@ static bool mgm_mfe_tell(struct mgm_net *mn, struct mgm_proto *to, u16 type,
 	mgm_mfe_fill(mn, &ev, to, type, r);
 	ev.ifindex = ifindex;
 	ev.nexthop = nexthop;
-	if (type == MGM_EVENT_PRUNE_ALERT)
+	if (type == MGM_EVENT_PRUNE_ALERT)	/* @ifindex is the incoming one */
 		ev.timeout = r->timeout;
 	mgm_evq_push(to->file, &ev);
 	return true;

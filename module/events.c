@@ -217,10 +217,13 @@ static void mgm_evslot_to_user(const struct mgm_evslot *s, struct mgm_event *e)
 	e->ifindex = s->ifindex;
 	e->nexthop = s->nexthop;
 	e->flags = s->flags;
-	if (s->flags & MGM_EVENT_MFE) {
+	if ((s->flags & MGM_EVENT_MFE) && s->type == MGM_EVENT_PRUNE_ALERT) {
+		e->in_ifindex = s->ifindex;
+		e->in_nexthop = s->nexthop;
+		e->timeout = s->timeout;
+	} else if (s->flags & MGM_EVENT_MFE) {
 		e->in_ifindex = s->in_ifindex;
 		e->in_nexthop = s->in_nexthop;
-		e->timeout = s->timeout;
 	} else {
 		e->protocol_id = s->protocol_id;
 		e->component_id = s->component_id;

@@ -180,8 +180,12 @@ struct mgm_evslot {
 			u32 in_ifindex;
 			__be32 in_nexthop;
 		};
+		/*
+		 * An MFE's PRUNE_ALERT: its @ifindex and @nexthop are the
+		 * incoming interface, so the slot holds the timeout instead.
+		 */
+		u32 timeout;
 	};
-	u32 timeout;			/* MFE PRUNE_ALERT */
 	u16 type;
 	u8 flags;
 	u8 member_flags;
