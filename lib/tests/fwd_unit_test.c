@@ -295,4 +295,77 @@ TEST_F(fwd, mfes_survive_growth)
 	EXPECT_EQ(12000u, ok);
 }
 
+/*
+ * The callees' answers (ctl.c's requests end in these): an interface a
+ * CreationAlert callee disabled stays out until a membership makes it an
+ * outgoing one again; a VIF that goes is not kept disabled for the next
+ * interface that gets its number; an Rpf callee's incoming interface
+ * replaces the RPF one and leaves the outgoing list.
+ */
+TEST_F(fwd, callee_answers_change_the_mfe)
+{
+	struct fwd *f = &self->f;
+	struct fwd_mfe *e;
+
+	ASSERT_EQ(1, set(f, 0, G1, 11, 3, FWD));
+	ASSERT_EQ(1, set(f, 0, G1, 12, 3, FWD));
+	mfe_nocache(f, S1, G1, 0);
+	e = mfe_find(f, S1, G1);
+	ASSERT_NE(NULL, e);
+	e->iif = 10;
+	mfe_entry_changed(f, 0, G1, 0);
+	EXPECT_EQ(1u << 1 | 1u << 2, e->oifs);
+
+	mfe_disable(f, e, 1);
+	EXPECT_EQ(1u << 2, e->oifs);
+	/* Another interface joining the group does not bring r1 back ... */
+	ASSERT_EQ(1, set(f, 0, G1, 10, 3, FWD));
+	mfe_entry_changed(f, 0, G1, 10);
+	EXPECT_EQ(1u << 2, e->oifs);
+	/* ... r1 becoming an outgoing interface again does. */
+	ASSERT_EQ(1, set(f, 0, G1, 11, 3, 0));
+	mfe_entry_changed(f, 0, G1, 0);
+	ASSERT_EQ(1, set(f, 0, G1, 11, 3, FWD));
+	mfe_entry_changed(f, 0, G1, 11);
+	EXPECT_EQ(1u << 1 | 1u << 2, e->oifs);
+
+	/* A disabled VIF that goes is forgotten. */
+	mfe_disable(f, e, 2);
+	EXPECT_EQ(1u << 2, e->disabled);
+	mfe_vif_gone(f, 2);
+	EXPECT_EQ(0u, e->disabled);
+
+	/* Rpf's answer: r2 in, so out of the outgoing list (rs, a member now, in); back. */
+	mfe_set_incoming(f, e, 12);
+	EXPECT_EQ(12, mfe_incoming(e));
+	EXPECT_EQ(2, e->parent);
+	EXPECT_EQ(1u << 0 | 1u << 1, e->oifs);
+	mfe_set_incoming(f, e, 10);
+	EXPECT_EQ(0, e->rpf_iif);
+	EXPECT_EQ(0, e->parent);
+	EXPECT_EQ(1u << 1 | 1u << 2, e->oifs);
+}
+
+/* A PruneAlert callee's timeout is the MFE's own; the others keep -t's. */
+TEST_F(fwd, a_callee_timeout_is_per_mfe)
+{
+	struct fwd *f = &self->f;
+	uint64_t next;
+
+	mfe_nocache(f, S1, G1, 0);
+	mfe_nocache(f, S2, G1, 0);
+	mfe_find(f, S1, G1)->timeout_ms = 4000;
+	EXPECT_EQ(4000u, mfe_timeout_ms(f, mfe_find(f, S1, G1)));
+	EXPECT_EQ(30000u, mfe_timeout_ms(f, mfe_find(f, S2, G1)));
+	fake_now_ms += 3999;
+	next = mfe_expire(f, fake_now_ms);
+	EXPECT_EQ(2u, f->mfes.count);
+	EXPECT_EQ(1u, next);
+	fake_now_ms += 1;
+	next = mfe_expire(f, fake_now_ms);
+	EXPECT_EQ(NULL, mfe_find(f, S1, G1));
+	EXPECT_NE(NULL, mfe_find(f, S2, G1));
+	EXPECT_EQ(26000u, next);
+}
+
 TEST_HARNESS_MAIN
