@@ -634,8 +634,8 @@ struct mgm_mfe_out {
  * @flags:	must be zero
  * @source:	the MFE's source: unicast, not 0 (else EINVAL)
  * @group:	its group: multicast (else EINVAL)
- * @in_ifindex:	its incoming interface, 0 if it has none
- * @in_nexthop:	that interface's next hop
+ * @in_ifindex:	its incoming interface, 0 if it has none (then no RPF)
+ * @in_nexthop:	that interface's next hop; must be 0 when @in_ifindex is
  * @ifindex:	WRONG_IF: the interface the packet came on (not 0); must be
  *		0 for the other kinds
  * @nexthop:	its next hop (WRONG_IF only, else 0)
