@@ -146,33 +146,11 @@ bool mgm_evq_wants(const struct mgm_file *mf, u32 events)
 }
 
 /*
- * Queue @ev for @mf, a subscribed file, under mgm_net.lock. Never blocks
- * and never fails: a full ring counts the record as lost.
- */
-void mgm_evq_push(struct mgm_file *mf, const struct mgm_evslot *ev)
-{
-	struct mgm_evq *q = mf->evq;
-	bool wake;
-
-	spin_lock(&q->lock);
-	if (q->lost || q->count == q->cap) {
-		q->lost++;
-		q->lost_seq = ev->seq;
-		wake = q->lost == 1 && !q->count;
-	} else {
-		q->ring[(q->head + q->count) % q->cap] = *ev;
-		wake = !q->count++;
-	}
-	spin_unlock(&q->lock);
-	/* Only a queue that was empty can have a reader asleep on it. */
-	if (wake && wq_has_sleeper(&q->wait))
-		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
-}
-
-/*
- * Queue the @n records of one alert for @mf together, or count them all
- * as lost: a reader never gets part of one. Under mgm_net.lock, like
- * mgm_evq_push().
+ * Queue the @n records of one alert for @mf, a subscribed file, together,
+ * or count them all as lost: a reader never gets part of one. Under
+ * mgm_net.lock. Never blocks and never fails. Once something is lost,
+ * later records are counted too until the reader has the overflow record,
+ * so nothing is told out of order.
  */
 void mgm_evq_push_all(struct mgm_file *mf, const struct mgm_evslot *ev,
 		      unsigned int n)
@@ -193,8 +171,15 @@ void mgm_evq_push_all(struct mgm_file *mf, const struct mgm_evslot *ev,
 		q->count += n;
 	}
 	spin_unlock(&q->lock);
+	/* Only a queue that was empty can have a reader asleep on it. */
 	if (wake && wq_has_sleeper(&q->wait))
 		wake_up_interruptible_poll(&q->wait, EPOLLIN | EPOLLRDNORM);
+}
+
+/* One record: mgm_evq_push_all() of one. */
+void mgm_evq_push(struct mgm_file *mf, const struct mgm_evslot *ev)
+{
+	mgm_evq_push_all(mf, ev, 1);
 }
 
 static void mgm_evslot_to_user(const struct mgm_evslot *s, struct mgm_event *e)

@@ -25,6 +25,8 @@
 #include "json.h"
 #include "mfe_wire.h"
 
+_Static_assert(MGM_FWD_MAX_OIFS == FWD_MAX_VIFS, "a record holds every VIF");
+
 #define COUNTERS(X) X(upcalls) X(upcalls_bad) X(wrong_if_upcalls) \
 	X(mfes_created) X(mfes_expired) X(mfes_refused) X(mfc_updates) \
 	X(mfc_errors) X(vifs_added) X(vifs_removed) X(vifs_refused) \
@@ -145,19 +147,25 @@ static void render_mfes(struct fwd *f, bool json, FILE *b)
 	}
 }
 
-/* The protocol owning @ifindex (the routing one, else IGMP), 0 if none. */
+/* The owner of @ifindex (the routing one, else IGMP) into *@q; false if none. */
+static bool owner_query(const struct fwd *f, int ifindex, struct mgm_owner_query *q)
+{
+	*q = (struct mgm_owner_query){ .ifindex = (uint32_t)ifindex };
+	return ifindex > 0 && !ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, q);
+}
+
+/* The protocol owning @ifindex, 0 if none. */
 static uint32_t owner_of(const struct fwd *f, int ifindex)
 {
-	struct mgm_owner_query q = { .ifindex = (uint32_t)ifindex };
+	struct mgm_owner_query q;
 
-	return ifindex > 0 && !ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) ? q.protocol_id : 0;
+	return owner_query(f, ifindex, &q) ? q.protocol_id : 0;
 }
 
 static void render_records(struct fwd *f, FILE *b)
 {
 	uint64_t now = fwd_now_ms();
 	size_t i;
-	int v;
 
 	for (i = 0; i < f->mfes.bucket_count; i++) {
 		struct fwd_mfe *e;
@@ -180,9 +188,7 @@ static void render_records(struct fwd *f, FILE *b)
 				r.in_ifindex = (uint32_t)f->vifs.vif[e->parent].ifindex;
 			r.in_protocol = owner_of(f, (int)r.in_ifindex);
 			r.expiry_ms = idle < r.timeout_ms ? r.timeout_ms - idle : 0;
-			for (v = 0; v < FWD_MAX_VIFS; v++)
-				if (e->oifs & (1u << v) && f->vifs.vif[v].ifindex)
-					r.oif[r.oif_count++] = (uint32_t)f->vifs.vif[v].ifindex;
+			r.oif_count = mfe_oif_ifindexes(f, e, r.oif);
 			r.packets = e->packets;
 			r.bytes = e->bytes;
 			r.wrong_if = e->wrong_if;
@@ -221,23 +227,25 @@ static bool may_change(const struct ucred *cred)
 	return eff & (1ull << CAP_NET_ADMIN);
 }
 
-/* Does protocol (@proto, @comp) own @ifindex (its routing owner, else IGMP)? */
+/* Is protocol (@proto, @comp) the owner of @ifindex? */
 static bool owns(struct fwd *f, int ifindex, unsigned int proto, unsigned int comp)
 {
-	struct mgm_owner_query q = { .ifindex = (uint32_t)ifindex };
+	struct mgm_owner_query q;
 
-	return ifindex > 0 && !ioctl(f->mgm_fd, MGM_IOC_GET_OWNER, &q) &&
-	       q.protocol_id == proto && q.component_id == comp;
+	return owner_query(f, ifindex, &q) && q.protocol_id == proto &&
+	       q.component_id == comp;
 }
 
 /*
  * The part all requests that change an MFE share: "NAME PROTOCOL
  * COMPONENT SOURCE GROUP" then @nargs more numbers into @arg, all hex
- * (lib/mfe_wire.h); a sender that may change state; an MFE that exists.
+ * (lib/mfe_wire.h); a sender that may change state; an MFE that exists;
+ * with @incoming, a protocol that owns the incoming interface D19 gives
+ * it (the one the module told the Rpf and PruneAlert callees of).
  * Returns the MFE, or NULL with the error answered.
  */
 static struct fwd_mfe *change_request(struct fwd *f, const char *req,
-				      const struct ucred *cred, FILE *b,
+				      const struct ucred *cred, FILE *b, bool incoming,
 				      unsigned int *proto, unsigned int *comp,
 				      unsigned int *arg, int nargs)
 {
@@ -254,8 +262,14 @@ static struct fwd_mfe *change_request(struct fwd *f, const char *req,
 		return NULL;
 	}
 	e = mfe_find(f, source, group);
-	if (!e)
+	if (!e) {
 		fputs(MGM_FWD_ERR_NOT_FOUND, b);
+		return NULL;
+	}
+	if (incoming && !owns(f, mfe_incoming(e), *proto, *comp)) {
+		fputs(MGM_FWD_ERR_NOT_OWNER, b);
+		return NULL;
+	}
 	return e;
 }
 
@@ -263,11 +277,11 @@ static struct fwd_mfe *change_request(struct fwd *f, const char *req,
 static bool set_mfe(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
 {
 	unsigned int proto, comp, arg[2];
-	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+	struct fwd_mfe *e = change_request(f, req, cred, b, false, &proto, &comp, arg, 1);
 
 	if (!e)
 		return false;
-	/* Its incoming interface: the VIF its MFC entry expects it on. */
+	/* Its incoming interface as MgmGetMfe shows it: its MFC entry's VIF. */
 	if (e->parent < 0 || e->parent >= FWD_MAX_VIFS ||
 	    !owns(f, f->vifs.vif[e->parent].ifindex, proto, comp)) {
 		fputs(MGM_FWD_ERR_NOT_OWNER, b);
@@ -281,14 +295,10 @@ static bool set_mfe(struct fwd *f, const char *req, const struct ucred *cred, FI
 static bool set_rpf(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
 {
 	unsigned int proto, comp, arg[2];
-	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 2);
+	struct fwd_mfe *e = change_request(f, req, cred, b, true, &proto, &comp, arg, 2);
 
 	if (!e)
 		return false;
-	if (!owns(f, mfe_incoming(e), proto, comp)) {
-		fputs(MGM_FWD_ERR_NOT_OWNER, b);
-		return false;
-	}
 	if (arg[0] > INT32_MAX || vif_of(&f->vifs, (int)arg[0]) < 0) {
 		fputs(MGM_FWD_ERR_BAD_IF, b);
 		return false;
@@ -303,7 +313,7 @@ static bool set_rpf(struct fwd *f, const char *req, const struct ucred *cred, FI
 static bool disable_oif(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
 {
 	unsigned int proto, comp, arg[2];
-	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+	struct fwd_mfe *e = change_request(f, req, cred, b, false, &proto, &comp, arg, 1);
 	int vifi;
 
 	if (!e)
@@ -325,14 +335,10 @@ static bool disable_oif(struct fwd *f, const char *req, const struct ucred *cred
 static bool set_timeout(struct fwd *f, const char *req, const struct ucred *cred, FILE *b)
 {
 	unsigned int proto, comp, arg[2];
-	struct fwd_mfe *e = change_request(f, req, cred, b, &proto, &comp, arg, 1);
+	struct fwd_mfe *e = change_request(f, req, cred, b, true, &proto, &comp, arg, 1);
 
 	if (!e)
 		return false;
-	if (!owns(f, mfe_incoming(e), proto, comp)) {
-		fputs(MGM_FWD_ERR_NOT_OWNER, b);
-		return false;
-	}
 	if (!arg[0] || arg[0] > 86400) {
 		fputs(MGM_FWD_ERR_BAD_TIMEOUT, b);
 		return false;

@@ -188,6 +188,9 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi);
 void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group, int joined);
 /* VIF @vifi went: no MFE keeps it disabled. */
 void mfe_vif_gone(struct fwd *f, int vifi);
+/* @e's outgoing interfaces, by ifindex in VIF order, into @ifindex: how many. */
+unsigned int mfe_oif_ifindexes(const struct fwd *f, const struct fwd_mfe *e,
+			       uint32_t ifindex[FWD_MAX_VIFS]);
 /* The incoming interface D19 gives @e (an Rpf callee's, else RPF), 0. */
 int mfe_incoming(const struct fwd_mfe *e);
 /* @e's idle timeout (a PruneAlert callee's, else the daemon's). */

@@ -150,6 +150,18 @@ static uint32_t oifs_of(const struct fwd *f, uint32_t source, uint32_t group)
 	return oifs;
 }
 
+unsigned int mfe_oif_ifindexes(const struct fwd *f, const struct fwd_mfe *e,
+			       uint32_t ifindex[FWD_MAX_VIFS])
+{
+	unsigned int n = 0;
+	int v;
+
+	for (v = 0; v < FWD_MAX_VIFS; v++)
+		if (e->oifs & (1u << v) && f->vifs.vif[v].ifindex)
+			ifindex[n++] = (uint32_t)f->vifs.vif[v].ifindex;
+	return n;
+}
+
 int mfe_incoming(const struct fwd_mfe *e)
 {
 	return e->rpf_iif ? e->rpf_iif : e->iif;
@@ -252,10 +264,15 @@ void mfe_nocache(struct fwd *f, uint32_t source, uint32_t group, int vifi)
 	}
 }
 
-/*
- * Call mfe_update() on every MFE, or those of @group (all when 0), after
- * enabling VIF @joined (-1: none) again in each.
- */
+/* Enable VIF @joined (-1: none) in @e again, then mfe_update() it. */
+static void rejoin_update(struct fwd *f, struct fwd_mfe *e, int joined)
+{
+	if (joined >= 0)
+		e->disabled &= ~(1u << joined);
+	mfe_update(f, e);
+}
+
+/* rejoin_update() every MFE, or those of @group (all when 0). */
 static void update_group(struct fwd *f, uint32_t group, bool all, int joined)
 {
 	struct fwd_mfes *t = &f->mfes;
@@ -267,11 +284,8 @@ static void update_group(struct fwd *f, uint32_t group, bool all, int joined)
 
 		for (; e; e = next) {
 			next = e->gnext;	/* mfe_update() may free @e */
-			if (!all && e->group != group)
-				continue;
-			if (joined >= 0)
-				e->disabled &= ~(1u << joined);
-			mfe_update(f, e);
+			if (all || e->group == group)
+				rejoin_update(f, e, joined);
 		}
 	}
 }
@@ -292,11 +306,8 @@ void mfe_entry_changed(struct fwd *f, uint32_t source, uint32_t group, int joine
 		update_group(f, group, false, vifi);	/* (*,G) */
 	} else {
 		e = mfe_find(f, source, group);
-		if (e) {
-			if (vifi >= 0)
-				e->disabled &= ~(1u << vifi);
-			mfe_update(f, e);
-		}
+		if (e)
+			rejoin_update(f, e, vifi);
 	}
 }
 

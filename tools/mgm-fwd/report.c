@@ -36,18 +36,17 @@ static void report(struct fwd *f, struct mgm_mfe_report *r)
 
 void report_created(struct fwd *f, const struct fwd_mfe *e)
 {
-	struct mgm_mfe_out out[FWD_MAX_VIFS];
+	struct mgm_mfe_out out[FWD_MAX_VIFS] = { { 0 } };
 	struct mgm_mfe_report r = {
 		.kind = MGM_MFE_CREATED, .source = e->source, .group = e->group,
 		.in_ifindex = (uint32_t)mfe_incoming(e),
 	};
-	int v;
+	uint32_t ifindex[FWD_MAX_VIFS];
+	unsigned int i;
 
-	for (v = 0; v < FWD_MAX_VIFS; v++)
-		if (e->oifs & (1u << v) && f->vifs.vif[v].ifindex)
-			out[r.out_count++] = (struct mgm_mfe_out){
-				.ifindex = (uint32_t)f->vifs.vif[v].ifindex,
-			};
+	r.out_count = mfe_oif_ifindexes(f, e, ifindex);
+	for (i = 0; i < r.out_count; i++)
+		out[i].ifindex = ifindex[i];
 	if (r.out_count)
 		r.out_list = (uintptr_t)out;
 	report(f, &r);
